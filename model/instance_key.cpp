@@ -1,0 +1,99 @@
+#include "model/instance_key.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <functional>
+
+namespace orc::model {
+
+namespace {
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+}  // namespace
+
+std::string InstanceKey::str() const { return hostname + ":" + std::to_string(port); }
+
+std::string InstanceKey::normalized_host() const { return lower(hostname); }
+
+bool InstanceKey::operator==(const InstanceKey& o) const {
+  return port == o.port && hostname.size() == o.hostname.size() &&
+         normalized_host() == o.normalized_host();
+}
+
+bool InstanceKey::operator<(const InstanceKey& o) const {
+  auto a = normalized_host(), b = o.normalized_host();
+  if (a != b) return a < b;
+  return port < o.port;
+}
+
+std::size_t InstanceKeyHash::operator()(const InstanceKey& k) const {
+  return std::hash<std::string>()(k.normalized_host()) * 31u + static_cast<std::size_t>(k.port);
+}
+
+std::optional<int> parse_port(std::string_view text) {
+  if (text.empty() || text.size() > 5) return std::nullopt;
+  int v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  if (v < 1 || v > 65535) return std::nullopt;
+  return v;
+}
+
+std::optional<InstanceKey> parse_instance_key(std::string_view text, int default_port,
+                                              std::string* error) {
+  auto fail = [&](std::string why) -> std::optional<InstanceKey> {
+    if (error) *error = std::move(why);
+    return std::nullopt;
+  };
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+    text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
+  if (text.empty()) return fail("empty instance key");
+  std::string_view host = text;
+  std::string_view port_text;
+  if (text.front() == '[') {
+    auto close = text.find(']');
+    if (close == std::string_view::npos) return fail("unterminated '[' in instance key");
+    host = text.substr(1, close - 1);
+    auto rest = text.substr(close + 1);
+    if (!rest.empty()) {
+      if (rest.front() != ':') return fail("unexpected text after ']' in instance key");
+      port_text = rest.substr(1);
+      if (port_text.empty()) return fail("empty port in instance key");
+    }
+  } else {
+    auto colon = text.rfind(':');
+    if (colon != std::string_view::npos && text.find(':') == colon) {
+      host = text.substr(0, colon);
+      port_text = text.substr(colon + 1);
+      if (port_text.empty()) return fail("empty port in instance key");
+    }
+  }
+  if (host.empty()) return fail("empty hostname in instance key");
+  InstanceKey key{std::string(host), default_port};
+  if (!port_text.empty()) {
+    auto p = parse_port(port_text);
+    if (!p) return fail("invalid port '" + std::string(port_text) + "'");
+    key.port = *p;
+  }
+  if (!key.valid()) return fail("invalid instance key '" + std::string(text) + "'");
+  return key;
+}
+
+std::string join_keys(const std::vector<InstanceKey>& keys, std::string_view sep) {
+  std::string out;
+  for (const auto& k : keys) {
+    if (!out.empty()) out += sep;
+    out += k.str();
+  }
+  return out;
+}
+
+}  // namespace orc::model

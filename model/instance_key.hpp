@@ -1,0 +1,47 @@
+#pragma once
+// Identity of a MySQL/MariaDB server: (hostname, port), as in every backend table.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace orc::model {
+
+/// A server's identity. Hostnames compare case-insensitively, like the backend's
+/// ascii_general_ci collation, so "HostA:3306" and "hosta:3306" are one instance.
+struct InstanceKey {
+  std::string hostname;
+  int port = 0;
+
+  /// True when both parts are set: an empty hostname or a zero port means "no instance".
+  bool valid() const { return !hostname.empty() && port > 0 && port < 65536; }
+  /// "host:port", the form used in cluster_name, comma lists and the CLI.
+  std::string str() const;
+  /// Lower-cased hostname: the key used for maps and equality.
+  std::string normalized_host() const;
+
+  bool operator==(const InstanceKey& o) const;
+  bool operator!=(const InstanceKey& o) const { return !(*this == o); }
+  bool operator<(const InstanceKey& o) const;
+};
+
+/// Parses "host", "host:port" or "[v6addr]:port". A missing port becomes `default_port`.
+/// Returns nullopt (with a reason in `error` when given) for an empty host, a non-numeric or
+/// out-of-range port.
+std::optional<InstanceKey> parse_instance_key(std::string_view text, int default_port,
+                                              std::string* error = nullptr);
+
+/// Parses a port given on its own (API path segment); nullopt unless 1..65535.
+std::optional<int> parse_port(std::string_view text);
+
+/// Hash so InstanceKey can key unordered containers (case-insensitive, like operator==).
+struct InstanceKeyHash {
+  std::size_t operator()(const InstanceKey& k) const;
+};
+
+/// Comma-joined "host:port" list (topology_recovery style).
+std::string join_keys(const std::vector<InstanceKey>& keys, std::string_view sep = ",");
+
+}  // namespace orc::model
