@@ -1,0 +1,127 @@
+#pragma once
+// Every typed actor interface of the service and the messages they exchange.
+// Messages are local only (one process), so payloads travel as shared pointers to
+// immutable values: cheap to pass between threads, no serialization needed.
+
+#include <caf/all.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "model/instance.hpp"
+#include "model/instance_key.hpp"
+#include "storage/instance_probe.hpp"
+
+namespace soci {
+class session;
+}
+
+namespace orc::actors {
+
+// ---- atoms ----
+using probe_atom = caf::atom_constant<caf::atom("probe")>;
+using probed_atom = caf::atom_constant<caf::atom("probed")>;
+using discover_atom = caf::atom_constant<caf::atom("discover")>;
+using forget_atom = caf::atom_constant<caf::atom("forget")>;
+using active_atom = caf::atom_constant<caf::atom("active")>;
+using persist_atom = caf::atom_constant<caf::atom("persist")>;
+using job_atom = caf::atom_constant<caf::atom("job")>;
+using refresh_atom = caf::atom_constant<caf::atom("refresh")>;
+using reconcile_atom = caf::atom_constant<caf::atom("reconcile")>;
+using stats_atom = caf::atom_constant<caf::atom("stats")>;
+
+// ---- payloads ----
+/// A probe result plus the CPU time the prober thread spent on it (for benchmarks).
+struct ProbeReport {
+  storage::ProbeResult result;
+  uint64_t cpu_ns = 0;
+};
+using ProbeResultPtr = std::shared_ptr<const ProbeReport>;
+
+/// Backend work produced by discovery, merged and flushed by the storage actor.
+struct PersistBatch {
+  std::vector<model::Instance> full_writes;                   ///< changed rows: one multi-row upsert
+  std::vector<model::InstanceKey> touches;                    ///< unchanged rows: timestamps only
+  std::vector<std::pair<model::InstanceKey, bool>> failures;  ///< failed probes (key, partial)
+  bool empty() const { return full_writes.empty() && touches.empty() && failures.empty(); }
+};
+using PersistBatchPtr = std::shared_ptr<const PersistBatch>;
+
+/// Arbitrary backend work (reads for the API, commands, locks) run on the storage actor's
+/// session, so that every statement of this process goes through one serialising owner.
+/// The job writes its results into state it captured; it throws to report failure.
+struct StorageJob {
+  std::function<void(soci::session&)> run;
+};
+using StorageJobPtr = std::shared_ptr<StorageJob>;
+
+/// Counters for benchmarks and /metrics.
+struct DiscoveryStats {
+  uint64_t probes = 0;
+  uint64_t probe_failures = 0;
+  uint64_t probe_cpu_ns = 0;   ///< CPU time spent in probe threads
+  uint64_t full_writes = 0;
+  uint64_t touches = 0;
+  size_t watched_instances = 0;
+};
+struct StorageStats {
+  uint64_t statements = 0;  ///< statements sent to the backend by flushes
+  uint64_t flushes = 0;
+  uint64_t snapshot_refreshes = 0;
+  uint64_t jobs = 0;
+};
+using DiscoveryStatsPtr = std::shared_ptr<const DiscoveryStats>;
+using StorageStatsPtr = std::shared_ptr<const StorageStats>;
+
+}  // namespace orc::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(orc::actors::ProbeResultPtr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(orc::actors::PersistBatchPtr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(orc::actors::StorageJobPtr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(orc::actors::DiscoveryStatsPtr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(orc::actors::StorageStatsPtr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(orc::model::InstanceKey)
+
+namespace orc::actors {
+
+/// One per watched server; owns the connection to it. Detached: probes block on SQL.
+using prober_actor = caf::typed_actor<
+    // Scheduled probe; re-arms itself (poll interval, backed off while the host is dead).
+    caf::reacts_to<caf::tick_atom>,
+    // Probe now and reply with the result (discover, refresh, holistic re-checks).
+    caf::replies_to<probe_atom>::with<ProbeResultPtr>>;
+
+/// Owns the set of watched instances on the leader: spawns probers as neighbours are seen,
+/// derives cluster attributes and decides what the backend must be told.
+using discovery_actor = caf::typed_actor<
+    // A prober's scheduled result.
+    caf::reacts_to<probed_atom, ProbeResultPtr>,
+    // Probe this instance now (spawning its prober if new) and reply with the result.
+    caf::replies_to<discover_atom, model::InstanceKey>::with<ProbeResultPtr>,
+    // Stop watching an instance (its backend row is deleted by the caller).
+    caf::replies_to<forget_atom, model::InstanceKey>::with<bool>,
+    // Leadership changed: true starts probing every known instance, false stops all probers.
+    caf::reacts_to<active_atom, bool>,
+    // Periodic: pick up instances other nodes or the CLI added to the backend.
+    caf::reacts_to<reconcile_atom>,
+    // Counters.
+    caf::replies_to<stats_atom>::with<DiscoveryStatsPtr>>;
+
+/// The only owner of this process's backend connection.
+using storage_actor = caf::typed_actor<
+    // Queue probe results; flushed in one batch per flush interval.
+    caf::reacts_to<persist_atom, PersistBatchPtr>,
+    // Timer: write the queued batch.
+    caf::reacts_to<caf::flush_atom>,
+    // Run a job; reply "" on success or the error text.
+    caf::replies_to<job_atom, StorageJobPtr>::with<std::string>,
+    // Refresh the read snapshot if it is older than the given milliseconds or dirty.
+    caf::replies_to<refresh_atom, int64_t>::with<bool>,
+    // Counters.
+    caf::replies_to<stats_atom>::with<StorageStatsPtr>>;
+
+}  // namespace orc::actors

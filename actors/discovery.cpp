@@ -1,0 +1,230 @@
+#include "actors/discovery.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <map>
+#include <set>
+
+#include "model/topology.hpp"
+#include "storage/instance_dao.hpp"
+#include "storage/instance_keys_dao.hpp"
+
+namespace orc::actors {
+
+namespace {
+
+struct Watched {
+  prober_actor prober;
+  std::optional<model::Instance> latest;     ///< last successful probe, as probed
+  bool last_ok = false;                      ///< whether the latest probe succeeded
+  std::optional<model::Instance> persisted;  ///< what the backend row holds (derived)
+};
+
+struct discovery_state {
+  static inline const char* name = "discovery";
+  DiscoverySettings settings;
+  std::map<model::InstanceKey, Watched> watched;
+  bool active = false;
+  bool reconcile_armed = false;
+  DiscoveryStats stats;
+};
+
+using self_ptr = discovery_actor::stateful_pointer<discovery_state>;
+
+bool ignored(const discovery_state& st, const model::InstanceKey& key) {
+  for (const auto& re : st.settings.ignore_hostname_filters)
+    if (std::regex_search(key.hostname, re)) return true;
+  return false;
+}
+
+/// Starts watching `key` (if new, valid and not filtered) and probes it at once.
+void watch(self_ptr self, const model::InstanceKey& key) {
+  auto& st = self->state;
+  if (!key.valid() || st.watched.count(key) || ignored(st, key)) return;
+  auto prober = spawn_prober(self->home_system(), key, st.settings.prober,
+                             caf::actor_cast<caf::actor>(self));
+  st.watched[key].prober = prober;
+  st.stats.watched_instances = st.watched.size();
+  self->send(prober, caf::tick_atom_v);
+}
+
+void unwatch(self_ptr self, const model::InstanceKey& key) {
+  auto& st = self->state;
+  auto it = st.watched.find(key);
+  if (it == st.watched.end()) return;
+  self->send_exit(it->second.prober, caf::exit_reason::user_shutdown);
+  st.watched.erase(it);
+  st.stats.watched_instances = st.watched.size();
+}
+
+/// Folds one probe result into the watched set and sends the resulting backend work.
+void handle_result(self_ptr self, const ProbeReport& report) {
+  auto& st = self->state;
+  const auto& r = report.result;
+  st.stats.probes++;
+  st.stats.probe_cpu_ns += report.cpu_ns;
+  auto it = st.watched.find(r.instance.key);
+  if (it == st.watched.end()) return;  // forgotten meanwhile
+  auto batch = std::make_shared<PersistBatch>();
+  if (!r.ok) {
+    st.stats.probe_failures++;
+    it->second.last_ok = false;
+    if (it->second.persisted) batch->failures.emplace_back(r.instance.key, r.partial);
+    self->send(st.settings.storage, persist_atom::value, PersistBatchPtr(batch));
+    return;
+  }
+  it->second.latest = r.instance;
+  it->second.last_ok = true;
+  if (st.active) {
+    watch(self, r.instance.master_key);
+    for (const auto& replica : r.instance.replicas) watch(self, replica);
+  }
+  std::vector<model::Instance> current;
+  current.reserve(st.watched.size());
+  for (const auto& [key, w] : st.watched)
+    if (w.latest) current.push_back(*w.latest);
+  model::derive_cluster_attributes(current);
+  for (auto& inst : current) {
+    auto& w = st.watched[inst.key];
+    if (!w.last_ok) continue;
+    if (!w.persisted || !storage::persisted_state_equal(*w.persisted, inst)) {
+      w.persisted = inst;
+      batch->full_writes.push_back(std::move(inst));
+    } else if (inst.key == r.instance.key) {
+      batch->touches.push_back(inst.key);
+    }
+  }
+  st.stats.full_writes += batch->full_writes.size();
+  st.stats.touches += batch->touches.size();
+  if (!batch->empty()) self->send(st.settings.storage, persist_atom::value, PersistBatchPtr(batch));
+}
+
+/// Reads the keys the backend knows (other nodes or the CLI may have added some) and watches
+/// them; keys this node persisted that vanished from the backend were forgotten elsewhere.
+void reconcile(self_ptr self) {
+  auto keys = std::make_shared<std::vector<model::InstanceKey>>();
+  auto job = std::make_shared<StorageJob>();
+  job->run = [keys](soci::session& s) { *keys = storage::read_instance_keys(s); };
+  self->request(self->state.settings.storage, std::chrono::seconds(30), job_atom::value, job)
+      .then([=](const std::string& error) {
+        auto& st = self->state;
+        if (!st.active) return;
+        if (!error.empty()) {
+          spdlog::warn("reading known instances failed: {}", error);
+          return;
+        }
+        std::set<model::InstanceKey> known(keys->begin(), keys->end());
+        std::vector<model::InstanceKey> vanished;
+        for (const auto& [key, w] : st.watched)
+          if (w.persisted && !known.count(key)) vanished.push_back(key);
+        for (const auto& key : vanished) unwatch(self, key);
+        for (const auto& key : *keys) watch(self, key);
+      });
+}
+
+/// Probes an instance once without watching it (followers): persists it under its master's
+/// stored cluster attributes.
+void discover_inactive(self_ptr self, const model::InstanceKey& key,
+                       caf::typed_response_promise<ProbeResultPtr> rp) {
+  auto& st = self->state;
+  auto prober = spawn_prober(self->home_system(), key, st.settings.prober,
+                             caf::actor_cast<caf::actor>(self));
+  self->request(prober, std::chrono::seconds(60), probe_atom::value)
+      .then(
+          [=](const ProbeResultPtr& report) mutable {
+            self->send_exit(prober, caf::exit_reason::user_shutdown);
+            if (report->result.ok) {
+              auto inst = report->result.instance;
+              auto snap = self->state.settings.snapshots ? self->state.settings.snapshots->get()
+                                                         : nullptr;
+              const model::Instance* master = snap ? snap->find(inst.master_key) : nullptr;
+              model::inherit_cluster_attributes(inst, master);
+              auto batch = std::make_shared<PersistBatch>();
+              batch->full_writes.push_back(std::move(inst));
+              self->send(self->state.settings.storage, persist_atom::value,
+                         PersistBatchPtr(batch));
+            }
+            rp.deliver(report);
+          },
+          [=](caf::error& err) mutable {
+            self->send_exit(prober, caf::exit_reason::user_shutdown);
+            rp.deliver(std::move(err));
+          });
+}
+
+discovery_actor::behavior_type discovery_behavior(self_ptr self, DiscoverySettings settings) {
+  self->state.settings = std::move(settings);
+  return {
+      [=](probed_atom, const ProbeResultPtr& report) { handle_result(self, *report); },
+      [=](discover_atom, const model::InstanceKey& key) -> caf::result<ProbeResultPtr> {
+        auto rp = self->make_response_promise<ProbeResultPtr>();
+        auto& st = self->state;
+        if (!st.active) {
+          discover_inactive(self, key, rp);
+          return rp;
+        }
+        bool was_new = !st.watched.count(key);
+        watch(self, key);
+        auto it = st.watched.find(key);
+        if (it == st.watched.end()) {
+          rp.deliver(caf::make_error(caf::sec::invalid_argument,
+                                     "instance is filtered out by DiscoveryIgnoreHostnameFilters"));
+          return rp;
+        }
+        self->request(it->second.prober, std::chrono::seconds(60), probe_atom::value)
+            .then(
+                [=](const ProbeResultPtr& report) mutable {
+                  handle_result(self, *report);
+                  // An instance that was never reachable is not worth watching.
+                  auto w = self->state.watched.find(key);
+                  if (was_new && !report->result.ok && w != self->state.watched.end() &&
+                      !w->second.persisted)
+                    unwatch(self, key);
+                  rp.deliver(report);
+                },
+                [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+        return rp;
+      },
+      [=](forget_atom, const model::InstanceKey& key) {
+        bool known = self->state.watched.count(key) > 0;
+        unwatch(self, key);
+        return known;
+      },
+      [=](active_atom, bool active) {
+        auto& st = self->state;
+        if (active == st.active) return;
+        st.active = active;
+        if (!active) {
+          std::vector<model::InstanceKey> keys;
+          for (const auto& [key, w] : st.watched) keys.push_back(key);
+          for (const auto& key : keys) unwatch(self, key);
+          spdlog::info("discovery stopped: no longer leader");
+          return;
+        }
+        spdlog::info("discovery started");
+        for (const auto& seed : st.settings.seeds) watch(self, seed);
+        reconcile(self);
+        if (!st.reconcile_armed) {
+          st.reconcile_armed = true;
+          self->delayed_send(self, st.settings.reconcile_interval, reconcile_atom::value);
+        }
+      },
+      [=](reconcile_atom) {
+        auto& st = self->state;
+        st.reconcile_armed = false;
+        if (!st.active) return;
+        reconcile(self);
+        st.reconcile_armed = true;
+        self->delayed_send(self, st.settings.reconcile_interval, reconcile_atom::value);
+      },
+      [=](stats_atom) { return std::make_shared<const DiscoveryStats>(self->state.stats); },
+  };
+}
+
+}  // namespace
+
+discovery_actor spawn_discovery(caf::actor_system& sys, DiscoverySettings settings) {
+  return sys.spawn(discovery_behavior, std::move(settings));
+}
+
+}  // namespace orc::actors

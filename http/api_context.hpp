@@ -1,0 +1,54 @@
+#pragma once
+// What every route handler needs: the actor handles, the read snapshot, the config, and the
+// helpers that turn results into upstream's responses ({Code, Message, Details} envelope,
+// HTTP 500 for every error as upstream does).
+
+#include <httplib.h>
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "actors/actors.hpp"
+#include "actors/snapshot_store.hpp"
+#include "model/config.hpp"
+
+namespace orc::http {
+
+struct ApiContext {
+  caf::actor_system* system = nullptr;
+  actors::storage_actor storage;
+  actors::discovery_actor discovery;
+  std::shared_ptr<actors::SnapshotStore> snapshots;
+  std::shared_ptr<const model::Config> config;
+  /// Set by the election actor; read by /api/leader-check without any I/O.
+  std::shared_ptr<std::atomic<bool>> is_leader;
+
+  /// The current snapshot, refreshed first when older than `max_age_ms` or dirty.
+  /// Returns nullptr when the backend cannot be read and no snapshot exists.
+  std::shared_ptr<const model::TopologySnapshot> snapshot(int64_t max_age_ms = 250) const;
+
+  /// Runs `fn` on the storage actor's backend session; returns "" or the error text.
+  std::string run_storage_job(std::function<void(soci::session&)> fn) const;
+};
+
+/// Writes `{"Code":"OK","Message":...,"Details":<details_json>}` with HTTP 200.
+void respond_ok(httplib::Response& res, const std::string& message,
+                const std::string& details_json = "null");
+/// Writes `{"Code":"ERROR","Message":...,"Details":null}` with HTTP 500 (upstream's status).
+void respond_error(httplib::Response& res, const std::string& message, int status = 500);
+/// Writes a bare JSON body with HTTP 200 (read endpoints return their object directly).
+void respond_json(httplib::Response& res, const std::string& json, int status = 200);
+
+/// Parses the `host` and `port` path segments; on failure writes the error and returns nullopt.
+std::optional<model::InstanceKey> instance_key_from_path(const std::string& host,
+                                                         const std::string& port,
+                                                         httplib::Response& res);
+
+/// Upstream's clusterHint: name, alias or host[:port] of a member; on failure writes the error.
+std::optional<std::string> cluster_from_hint(const ApiContext& ctx,
+                                             const model::TopologySnapshot& snap,
+                                             const std::string& hint, httplib::Response& res);
+
+}  // namespace orc::http

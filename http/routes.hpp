@@ -1,0 +1,24 @@
+#pragma once
+// Route tables, one function per resource family. Paths follow upstream's API
+// (go/http/api.go); every handler answers bad input with the ERROR envelope.
+
+#include <httplib.h>
+
+#include <string>
+
+#include "http/api_context.hpp"
+
+namespace orc::http {
+
+/// discover, async-discover, forget, refresh, instance, instance-replicas, search.
+void register_instance_routes(httplib::Server& srv, const ApiContext& ctx, const std::string& api);
+/// cluster, cluster/alias, cluster-info, clusters, clusters-info, masters, master,
+/// all-instances, topology, topology-tabulated, topology-tags.
+void register_cluster_routes(httplib::Server& srv, const ApiContext& ctx, const std::string& api);
+/// lb-check, _ping and the catch-all for unknown API paths.
+void register_misc_routes(httplib::Server& srv, const ApiContext& ctx, const std::string& api);
+
+/// Regex fragment for one path segment (anything but '/'); validated by the handler.
+inline const char* kSegment = "([^/]+)";
+
+}  // namespace orc::http

@@ -1,0 +1,103 @@
+#include "model/snapshot.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+namespace orc::model {
+
+namespace {
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+bool same_name(const std::string& a, const std::string& b) { return lower(a) == lower(b); }
+}  // namespace
+
+const Instance* TopologySnapshot::find(const InstanceKey& key) const {
+  auto it = std::lower_bound(instances.begin(), instances.end(), key,
+                             [](const Instance& i, const InstanceKey& k) { return i.key < k; });
+  if (it != instances.end() && it->key == key) return &*it;
+  return nullptr;
+}
+
+std::vector<const Instance*> TopologySnapshot::cluster_members(
+    const std::string& cluster_name) const {
+  std::vector<const Instance*> out;
+  for (const auto& i : instances)
+    if (same_name(i.cluster_name, cluster_name)) out.push_back(&i);
+  return out;
+}
+
+std::vector<const Instance*> TopologySnapshot::replicas_of(const InstanceKey& master) const {
+  std::vector<const Instance*> out;
+  for (const auto& i : instances)
+    if (i.master_key == master) out.push_back(&i);
+  return out;
+}
+
+std::vector<const Instance*> TopologySnapshot::cluster_masters() const {
+  std::vector<const Instance*> out;
+  for (const auto& i : instances)
+    if (same_name(i.key.str(), i.cluster_name)) out.push_back(&i);
+  return out;
+}
+
+std::optional<std::string> TopologySnapshot::resolve_cluster(const std::string& hint,
+                                                             int default_port) const {
+  if (hint.empty()) return std::nullopt;
+  for (const auto& c : clusters)
+    if (same_name(c.cluster_name, hint)) return c.cluster_name;
+  for (const auto& c : clusters)
+    if (!c.cluster_alias.empty() && c.cluster_alias == hint) return c.cluster_name;
+  if (auto key = parse_instance_key(hint, default_port))
+    if (const auto* inst = find(*key)) return inst->cluster_name;
+  return std::nullopt;
+}
+
+const ClusterInfo* TopologySnapshot::cluster_info(const std::string& cluster_name) const {
+  for (const auto& c : clusters)
+    if (same_name(c.cluster_name, cluster_name)) return &c;
+  return nullptr;
+}
+
+std::vector<const Instance*> TopologySnapshot::search(const std::string& pattern) const {
+  std::vector<const Instance*> out;
+  auto needle = lower(pattern);
+  for (const auto& i : instances) {
+    const ClusterInfo* ci = cluster_info(i.cluster_name);
+    for (const std::string& hay : {i.key.str(), i.version, i.cluster_name,
+                                   ci ? ci->cluster_alias : std::string()}) {
+      if (!needle.empty() && lower(hay).find(needle) != std::string::npos) {
+        out.push_back(&i);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<ClusterInfo> summarize_clusters(
+    const std::vector<Instance>& instances,
+    const std::vector<std::pair<std::string, std::string>>& aliases) {
+  std::map<std::string, ClusterInfo> by_name;
+  for (const auto& i : instances) {
+    if (i.cluster_name.empty()) continue;
+    auto& c = by_name[i.cluster_name];
+    c.cluster_name = i.cluster_name;
+    c.count_instances++;
+    if (i.is_replica() && i.replication_lag_seconds)
+      c.heuristic_lag = std::max<int64_t>(c.heuristic_lag, *i.replication_lag_seconds);
+  }
+  for (auto& [name, c] : by_name) {
+    c.cluster_alias = name;
+    for (const auto& [cluster, alias] : aliases)
+      if (same_name(cluster, name) && !alias.empty()) c.cluster_alias = alias;
+  }
+  std::vector<ClusterInfo> out;
+  for (auto& [name, c] : by_name) out.push_back(c);
+  return out;
+}
+
+}  // namespace orc::model

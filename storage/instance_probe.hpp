@@ -1,0 +1,61 @@
+#pragma once
+// One discovery probe of one managed MySQL/MariaDB server over an open SOCI session: reads
+// what upstream's ReadTopologyInstance reads, with per-flavour statements (mysql_dialect.hpp)
+// and as few round trips as is safe, because it runs every poll interval for every server.
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include <soci/soci.h>
+
+#include "model/instance.hpp"
+#include "storage/probe_parse.hpp"
+
+namespace orc::storage {
+
+/// Configuration that shapes a probe (upstream config keys of the same names).
+struct ProbeOptions {
+  std::string lag_query;  ///< ReplicationLagQuery: one integer; unset = Seconds_Behind_Master
+  std::string detect_data_center_query, detect_region_query, detect_physical_environment_query,
+      detect_instance_alias_query, detect_cluster_alias_query, detect_promotion_rule_query,
+      detect_semi_sync_enforced_query;
+  /// Regexes whose first capture group, matched against the hostname, is used when the
+  /// corresponding detect query is not configured.
+  std::string data_center_pattern, region_pattern, physical_environment_pattern;
+  bool discover_by_show_slave_hosts = true;
+  /// "none" keeps the key as given; "@@hostname" / "@@report_host" take the server's value
+  /// (report_host only when it is set).
+  std::string hostname_resolve_method = "none";
+};
+
+struct ProbeResult {
+  /// Every mandatory statement succeeded.
+  bool ok = false;
+  /// The basic variables were read but a later mandatory statement failed (ok is false).
+  bool partial = false;
+  model::Instance instance;
+  /// Why the probe failed ("" when ok). Never contains credentials.
+  std::string error;
+  std::chrono::nanoseconds latency{};
+  /// DetectPromotionRuleQuery result, for the caller to store as a candidate row.
+  std::string detected_promotion_rule;
+  /// Failures of optional statements (lag and detect queries, bad patterns); they do not
+  /// fail the probe, as upstream only logs them.
+  std::vector<std::string> warnings;
+  /// Statements sent to the server, for metrics and round-trip budgets.
+  int statements = 0;
+};
+
+/// Runs the probe queries. `key` is the instance being probed (it becomes instance.key,
+/// its hostname replaced according to hostname_resolve_method). Never throws: connection and
+/// query errors end up in ProbeResult::error. Timeouts come from the session's connection
+/// string (connect_timeout, read_timeout), so set them.
+ProbeResult probe_instance(soci::session& s, const model::InstanceKey& key,
+                           const ProbeOptions& opt);
+
+/// Runs one statement and returns every row with all values converted to text (NULL ->
+/// nullopt), whatever SOCI's column types are. Throws (soci::soci_error) on failure.
+Rows query_rows(soci::session& s, const std::string& sql);
+
+}  // namespace orc::storage

@@ -1,0 +1,222 @@
+#include "storage/mysql_dialect.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <utility>
+
+namespace orc::storage {
+
+std::string quote_sql_string(std::string_view text, bool no_backslash_escapes) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  out += '\'';
+  for (char c : text) {
+    if (no_backslash_escapes) {
+      if (c == '\'') out += '\'';
+      out += c;
+      continue;
+    }
+    switch (c) {
+      case '\0':
+        out += "\\0";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\x1a':
+        out += "\\Z";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\'':
+        out += "\\'";
+        break;
+      case '"':
+        out += "\\\"";
+        break;
+      default:
+        out += c;
+    }
+  }
+  out += '\'';
+  return out;
+}
+
+const ReplicaStatusColumns& legacy_replica_status_columns() {
+  static const ReplicaStatusColumns cols{
+      "Slave_IO_State",        "Master_Host",           "Master_User",
+      "Master_Port",           "Master_Log_File",       "Read_Master_Log_Pos",
+      "Relay_Master_Log_File", "Exec_Master_Log_Pos",   "Slave_IO_Running",
+      "Slave_SQL_Running",     "Seconds_Behind_Master", "Master_SSL_Allowed",
+      "Master_Server_Id",      "Master_UUID",           "Slave_SQL_Running_State"};
+  return cols;
+}
+
+const ReplicaStatusColumns& replica_status_columns_8022() {
+  static const ReplicaStatusColumns cols{
+      "Replica_IO_State",      "Source_Host",           "Source_User",
+      "Source_Port",           "Source_Log_File",       "Read_Source_Log_Pos",
+      "Relay_Source_Log_File", "Exec_Source_Log_Pos",   "Replica_IO_Running",
+      "Replica_SQL_Running",   "Seconds_Behind_Source", "Source_SSL_Allowed",
+      "Source_Server_Id",      "Source_UUID",           "Replica_SQL_Running_State"};
+  return cols;
+}
+
+const SemiSyncNames& semi_sync_names(SemiSyncFamily family) {
+  static const SemiSyncNames master_slave{
+      "rpl_semi_sync_master_enabled", "rpl_semi_sync_slave_enabled",
+      "rpl_semi_sync_master_timeout", "rpl_semi_sync_master_wait_for_slave_count",
+      "Rpl_semi_sync_master_status",  "Rpl_semi_sync_master_clients",
+      "Rpl_semi_sync_slave_status"};
+  static const SemiSyncNames source_replica{
+      "rpl_semi_sync_source_enabled", "rpl_semi_sync_replica_enabled",
+      "rpl_semi_sync_source_timeout", "rpl_semi_sync_source_wait_for_replica_count",
+      "Rpl_semi_sync_source_status",  "Rpl_semi_sync_source_clients",
+      "Rpl_semi_sync_replica_status"};
+  return family == SemiSyncFamily::MasterSlave ? master_slave : source_replica;
+}
+
+Dialect::Dialect(model::ServerVersion version) : version_(std::move(version)) {}
+
+bool Dialect::uses_replica_statements() const {
+  return version_.is_mysql_family() && version_.at_least(8, 0, 22);
+}
+
+bool Dialect::uses_source_options() const {
+  return version_.is_mysql_family() && version_.at_least(8, 0, 23);
+}
+
+std::string Dialect::show_replica_status() const {
+  return uses_replica_statements() ? "SHOW REPLICA STATUS" : "SHOW SLAVE STATUS";
+}
+
+std::string Dialect::show_master_status() const {
+  return version_.is_mysql_family() && version_.at_least(8, 4) ? "SHOW BINARY LOG STATUS"
+                                                               : "SHOW MASTER STATUS";
+}
+
+std::string Dialect::show_replica_hosts() const {
+  return uses_replica_statements() ? "SHOW REPLICAS" : "SHOW SLAVE HOSTS";
+}
+
+std::string Dialect::start_replica() const {
+  return uses_replica_statements() ? "START REPLICA" : "START SLAVE";
+}
+
+std::string Dialect::stop_replica() const {
+  return uses_replica_statements() ? "STOP REPLICA" : "STOP SLAVE";
+}
+
+std::string Dialect::start_replica_io_thread() const {
+  return start_replica() + " IO_THREAD";
+}
+std::string Dialect::stop_replica_io_thread() const {
+  return stop_replica() + " IO_THREAD";
+}
+std::string Dialect::start_replica_sql_thread() const {
+  return start_replica() + " SQL_THREAD";
+}
+std::string Dialect::stop_replica_sql_thread() const {
+  return stop_replica() + " SQL_THREAD";
+}
+
+std::string Dialect::reset_replica_all() const {
+  return uses_replica_statements() ? "RESET REPLICA ALL" : "RESET SLAVE ALL";
+}
+
+std::optional<std::string> Dialect::change_master_to(const ChangeMasterOptions& opt,
+                                                     std::string* error) const {
+  auto fail = [&](const char* why) -> std::optional<std::string> {
+    if (error) *error = why;
+    return std::nullopt;
+  };
+  if (opt.host.empty()) return fail("change master: empty host");
+  if (opt.port < 1 || opt.port > 65535) return fail("change master: port out of range");
+  if (opt.connect_retry && *opt.connect_retry < 0) return fail("change master: negative retry");
+  if (opt.heartbeat_period &&
+      (!std::isfinite(*opt.heartbeat_period) || *opt.heartbeat_period < 0)) {
+    return fail("change master: invalid heartbeat period");
+  }
+  if (opt.use_gtid && opt.coordinates) {
+    return fail("change master: binlog coordinates cannot be combined with GTID positioning");
+  }
+  if (!opt.use_gtid && (!opt.coordinates || opt.coordinates->log_file.empty())) {
+    return fail("change master: file/pos positioning needs binlog coordinates");
+  }
+
+  const bool source = uses_source_options();
+  const std::string p = source ? "SOURCE_" : "MASTER_";
+  std::string sql = source ? "CHANGE REPLICATION SOURCE TO " : "CHANGE MASTER TO ";
+  sql += p + "HOST=" + quote_sql_string(opt.host);
+  sql += ", " + p + "PORT=" + std::to_string(opt.port);
+  if (!opt.user.empty()) sql += ", " + p + "USER=" + quote_sql_string(opt.user);
+  if (!opt.password.empty()) sql += ", " + p + "PASSWORD=" + quote_sql_string(opt.password);
+  if (opt.coordinates) {
+    sql += ", " + p + "LOG_FILE=" + quote_sql_string(opt.coordinates->log_file);
+    sql += ", " + p + "LOG_POS=" + std::to_string(opt.coordinates->log_pos);
+  }
+  if (version_.is_mariadb()) {
+    sql += std::string(", MASTER_USE_GTID=") + (opt.use_gtid ? "slave_pos" : "no");
+  } else {
+    sql += ", " + p + "AUTO_POSITION=" + (opt.use_gtid ? "1" : "0");
+  }
+  if (opt.connect_retry) sql += ", " + p + "CONNECT_RETRY=" + std::to_string(*opt.connect_retry);
+  if (opt.heartbeat_period) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3f", *opt.heartbeat_period);
+    sql += ", " + p + "HEARTBEAT_PERIOD=" + buf;
+  }
+  return sql;
+}
+
+std::string Dialect::log_replica_updates_variable() const {
+  return version_.is_mysql_family() && version_.at_least(8, 0, 26) ? "log_replica_updates"
+                                                                   : "log_slave_updates";
+}
+
+SemiSyncFamily Dialect::preferred_semi_sync_family() const {
+  return version_.is_mysql_family() && version_.at_least(8, 0, 26) ? SemiSyncFamily::SourceReplica
+                                                                   : SemiSyncFamily::MasterSlave;
+}
+
+std::string Dialect::processlist_replica_hosts() const {
+  return "SELECT HOST FROM information_schema.PROCESSLIST"
+         " WHERE COMMAND IN ('Binlog Dump', 'Binlog Dump GTID')";
+}
+
+const ReplicaStatusColumns& Dialect::replica_status_columns() const {
+  return uses_replica_statements() ? replica_status_columns_8022()
+                                   : legacy_replica_status_columns();
+}
+
+const ReplicaHostsColumns& Dialect::replica_hosts_columns() const {
+  static const ReplicaHostsColumns legacy{"Server_id", "Master_id"};
+  static const ReplicaHostsColumns renamed{"Server_Id", "Source_Id"};
+  return uses_replica_statements() ? renamed : legacy;
+}
+
+std::string show_global_where(bool status, const std::vector<std::string>& names,
+                              const std::vector<std::string>& like_patterns) {
+  std::string sql = status ? "SHOW GLOBAL STATUS WHERE " : "SHOW GLOBAL VARIABLES WHERE ";
+  std::string cond;
+  if (!names.empty()) {
+    cond = "Variable_name IN (";
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (i) cond += ", ";
+      cond += quote_sql_string(names[i]);
+    }
+    cond += ")";
+  }
+  for (const auto& pat : like_patterns) {
+    if (!cond.empty()) cond += " OR ";
+    cond += "Variable_name LIKE " + quote_sql_string(pat);
+  }
+  if (cond.empty()) cond = "FALSE";
+  return sql + cond;
+}
+
+}  // namespace orc::storage

@@ -1,0 +1,166 @@
+// Service mode: backend schema, actor system, discovery, HTTP API; runs until a signal.
+
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <regex>
+#include <soci/soci.h>
+
+#include "actors/discovery.hpp"
+#include "actors/storage_actor.hpp"
+#include "http/server.hpp"
+#include "storage/schema_deploy.hpp"
+#include "tools/orchestrator/app.hpp"
+
+namespace orc::app {
+
+const char* app_version() { return "orchestrator-cpp-0.1.0"; }
+
+storage::MysqlEndpoint backend_endpoint(const model::Config& cfg) {
+  storage::MysqlEndpoint ep;
+  ep.host = cfg.MySQLOrchestratorHost;
+  ep.port = cfg.MySQLOrchestratorPort;
+  ep.user = cfg.MySQLOrchestratorUser;
+  ep.password = cfg.MySQLOrchestratorPassword;
+  ep.database = cfg.MySQLOrchestratorDatabase;
+  ep.connect_timeout_s = cfg.MySQLConnectTimeoutSeconds;
+  ep.read_timeout_s = cfg.MySQLOrchestratorReadTimeoutSeconds;
+  ep.write_timeout_s = cfg.MySQLOrchestratorReadTimeoutSeconds;
+  return ep;
+}
+
+storage::MysqlEndpoint topology_endpoint(const model::Config& cfg) {
+  storage::MysqlEndpoint ep;
+  ep.user = cfg.MySQLTopologyUser;
+  ep.password = cfg.MySQLTopologyPassword;
+  ep.connect_timeout_s = cfg.MySQLConnectTimeoutSeconds;
+  ep.read_timeout_s = cfg.MySQLDiscoveryReadTimeoutSeconds;
+  ep.write_timeout_s = cfg.MySQLDiscoveryReadTimeoutSeconds;
+  return ep;
+}
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+void on_signal(int) { g_stop = true; }
+
+storage::ProbeOptions probe_options(const model::Config& cfg) {
+  storage::ProbeOptions opt;
+  opt.lag_query = cfg.ReplicationLagQuery;
+  opt.detect_data_center_query = cfg.DetectDataCenterQuery;
+  opt.detect_region_query = cfg.DetectRegionQuery;
+  opt.detect_physical_environment_query = cfg.DetectPhysicalEnvironmentQuery;
+  opt.detect_instance_alias_query = cfg.DetectInstanceAliasQuery;
+  opt.detect_cluster_alias_query = cfg.DetectClusterAliasQuery;
+  opt.detect_promotion_rule_query = cfg.DetectPromotionRuleQuery;
+  opt.detect_semi_sync_enforced_query = cfg.DetectSemiSyncEnforcedQuery;
+  opt.data_center_pattern = cfg.DataCenterPattern;
+  opt.region_pattern = cfg.RegionPattern;
+  opt.physical_environment_pattern = cfg.PhysicalEnvironmentPattern;
+  opt.discover_by_show_slave_hosts = cfg.DiscoverByShowSlaveHosts;
+  // Keys are kept as configured/reported (report_host); resolving through @@hostname would
+  // merge every loopback sandbox server into one name.
+  opt.hostname_resolve_method = "none";
+  return opt;
+}
+
+std::vector<model::InstanceKey> seeds(const model::Config& cfg) {
+  std::vector<model::InstanceKey> out;
+  for (const auto& text : cfg.DiscoverySeeds) {
+    std::string why;
+    if (auto key = model::parse_instance_key(text, cfg.DefaultInstancePort, &why))
+      out.push_back(*key);
+    else
+      spdlog::warn("ignoring DiscoverySeeds entry '{}': {}", text, why);
+  }
+  return out;
+}
+
+}  // namespace
+
+int run_service(const model::Config& cfg, const model::CliArgs& args) {
+  (void)args;
+  auto backend = backend_endpoint(cfg);
+  if (!cfg.SkipOrchestratorDatabaseUpdate) {
+    try {
+      auto session = storage::open_session(backend);
+      auto report = storage::deploy_schema(*session, app_version(), false);
+      if (report.deployed)
+        spdlog::info("backend schema deployed for {} ({} statements)", report.version,
+                     report.statements_run);
+    } catch (const std::exception& e) {
+      spdlog::error("cannot prepare the backend database {}: {}",
+                    storage::describe_endpoint(backend), e.what());
+      return 1;
+    }
+  }
+
+  caf::actor_system_config caf_cfg;
+  caf_cfg.set("scheduler.max-threads", 2);
+  caf_cfg.set("logger.console", caf::atom("none"));
+  caf::actor_system system{caf_cfg};
+
+  auto config = std::make_shared<const model::Config>(cfg);
+  auto snapshots = std::make_shared<actors::SnapshotStore>();
+  actors::StorageSettings storage_settings;
+  storage_settings.endpoint = backend;
+  storage_settings.instance_poll_seconds = cfg.InstancePollSeconds;
+  storage_settings.flush_interval =
+      std::chrono::milliseconds(std::max(10, cfg.InstanceFlushIntervalMilliseconds));
+  storage_settings.snapshots = snapshots;
+  auto storage = actors::spawn_storage(system, storage_settings);
+
+  auto prober = std::make_shared<actors::ProberSettings>();
+  prober->endpoint = topology_endpoint(cfg);
+  prober->probe_options = probe_options(cfg);
+  prober->poll_interval = std::chrono::seconds(cfg.InstancePollSeconds);
+  prober->backoff_max = std::chrono::seconds(cfg.DeadInstanceBackoffMaxSeconds);
+
+  actors::DiscoverySettings discovery_settings;
+  discovery_settings.prober = prober;
+  discovery_settings.storage = storage;
+  discovery_settings.snapshots = snapshots;
+  discovery_settings.seeds = seeds(cfg);
+  discovery_settings.reconcile_interval = std::chrono::seconds(cfg.InstancePollSeconds);
+  for (const auto& f : cfg.DiscoveryIgnoreHostnameFilters) {
+    try {
+      discovery_settings.ignore_hostname_filters.emplace_back(f);
+    } catch (const std::regex_error&) {
+      spdlog::warn("ignoring invalid DiscoveryIgnoreHostnameFilters regex '{}'", f);
+    }
+  }
+  auto discovery = actors::spawn_discovery(system, discovery_settings);
+
+  http::ApiContext ctx;
+  ctx.system = &system;
+  ctx.storage = storage;
+  ctx.discovery = discovery;
+  ctx.snapshots = snapshots;
+  ctx.config = config;
+  ctx.is_leader = std::make_shared<std::atomic<bool>>(true);
+
+  http::ApiServer server(ctx);
+  std::string error;
+  if (!server.start(cfg.ListenAddress, error)) {
+    spdlog::error("{}", error);
+    caf::anon_send_exit(discovery, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(storage, caf::exit_reason::user_shutdown);
+    return 1;
+  }
+  // Until leader election lands every node acts as leader.
+  caf::anon_send(discovery, actors::active_atom::value, true);
+
+  signal(SIGINT, on_signal);
+  signal(SIGTERM, on_signal);
+  while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  spdlog::info("shutting down");
+  server.stop();
+  caf::anon_send(discovery, actors::active_atom::value, false);
+  caf::anon_send_exit(discovery, caf::exit_reason::user_shutdown);
+  caf::anon_send(storage, caf::flush_atom_v);
+  caf::anon_send_exit(storage, caf::exit_reason::user_shutdown);
+  return 0;
+}
+
+}  // namespace orc::app
