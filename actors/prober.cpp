@@ -51,9 +51,18 @@ struct prober_state {
     return report;
   }
 
+  /// Live hosts are probed on wall-clock multiples of the poll interval, so that the probes
+  /// of all instances land in the same storage flush (one touch statement for all of them).
   std::chrono::milliseconds next_delay() const {
     auto poll = settings->poll_interval;
-    if (consecutive_failures <= 1) return poll;
+    if (consecutive_failures == 0) {
+      auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
+      auto delay = poll.count() - now_ms % poll.count();
+      return std::chrono::milliseconds(delay < poll.count() / 2 ? delay + poll.count() : delay);
+    }
+    if (consecutive_failures == 1) return poll;
     auto factor = 1LL << std::min(consecutive_failures - 1, 10);
     return std::min<std::chrono::milliseconds>(poll * factor,
                                                std::max(settings->backoff_max, poll));

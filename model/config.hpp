@@ -206,14 +206,16 @@ ConfigLoadResult load_config_text(const std::string& json, const std::string& so
                                   Config base = {});
 
 /// Loads files in order, later files overriding earlier ones key by key (upstream layering),
-/// then finalises and validates once. An empty list yields the validated defaults.
+/// then finalises and validates once. An empty list validates the bare defaults, which fails
+/// because the backend (MySQLOrchestratorHost/Database) must be configured.
 ConfigLoadResult load_config_files(const std::vector<std::string>& paths);
 
 /// First existing file of /etc/orchestrator.conf.json, conf/orchestrator.conf.json,
 /// orchestrator.conf.json (relative paths against the working directory), as upstream.
 std::optional<std::string> find_default_config_file();
 
-/// Pretty-printed JSON object of every key with its value; non-empty secrets as "********".
+/// Pretty-printed JSON object (no trailing newline) of every key with its value; non-empty
+/// secrets as "********".
 std::string dump_config_json(const Config& config);
 
 /// Range and consistency checks; one message per problem, empty when the config is usable.

@@ -465,7 +465,7 @@ std::string dump_config_json(const Config& config) {
         key.member);
   }
   w.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
+  return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 }  // namespace orc::model

@@ -5,6 +5,7 @@
 #include <exception>
 #include <optional>
 #include <regex>
+#include <stdexcept>
 
 #include <soci/mysql/soci-mysql.h>
 
@@ -16,16 +17,31 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-/// Every variable the probe uses, read in one SHOW GLOBAL VARIABLES that works on every
-/// flavour (absent names are simply not returned). MySQL's gtid_executed / gtid_purged are not
-/// here: SHOW VARIABLES may truncate them, so they get their own SELECT.
-const std::vector<std::string> kVariableNames = {
+/// Variables every supported flavour has (MySQL 5.7+, MariaDB 10.5+).
+const std::vector<std::string> kCommonVariables = {
+    "hostname",  "report_host",   "server_id", "version",         "version_comment",
+    "read_only", "binlog_format", "log_bin",   "binlog_row_image"};
+/// MariaDB's own: GTID positions, and semi-sync, which is built in (always present).
+const std::vector<std::string> kMariaDbVariables = {"log_slave_updates",
+                                                    "gtid_current_pos",
+                                                    "gtid_binlog_pos",
+                                                    "gtid_slave_pos",
+                                                    "rpl_semi_sync_master_enabled",
+                                                    "rpl_semi_sync_slave_enabled",
+                                                    "rpl_semi_sync_master_timeout"};
+/// MySQL's own (super_read_only since 5.7.8). log_*_updates comes from the dialect; semi-sync
+/// variables exist only while a plugin is loaded, so they are read with SHOW ... LIKE.
+const std::vector<std::string> kMySqlVariables = {"super_read_only", "gtid_mode", "server_uuid",
+                                                  "gtid_executed", "gtid_purged"};
+/// The fallback's list: every name above except the GTID sets SHOW may truncate.
+const std::vector<std::string> kAnyFlavourVariables = {
     "hostname",         "report_host", "server_id",         "version",
     "version_comment",  "read_only",   "super_read_only",   "binlog_format",
     "binlog_row_image", "log_bin",     "log_slave_updates", "log_replica_updates",
     "gtid_mode",        "server_uuid", "gtid_current_pos",  "gtid_binlog_pos",
     "gtid_slave_pos"};
 
+constexpr int kUnknownSystemVariable = 1193;  // ER_UNKNOWN_SYSTEM_VARIABLE
 /// CR_SERVER_GONE_ERROR: the connection was found dead before the query was sent, as after
 /// a server restart. Unlike CR_SERVER_LOST (2013) it never follows a read timeout, so a
 /// reconnect does not double the wait on a frozen server.
@@ -41,6 +57,27 @@ int mysql_error_number(const std::exception& e) {
 bool connection_lost(const std::exception& e) {
   int n = mysql_error_number(e);
   return n >= 2000 && n < 3000;
+}
+
+/// The error text without SOCI's ` while executing "<sql>".` tail: the stage names the
+/// statement already, and long SQL would drown the reason.
+std::string error_text(const std::exception& e) {
+  std::string text = e.what();
+  auto tail = text.find(" while executing \"");
+  if (tail != std::string::npos) text.erase(tail);
+  return text;
+}
+
+/// The server version from the connection handshake: known before any query is sent.
+/// (libsoci_mysql does not export the backend's typeinfo, so dynamic_cast cannot link; the
+/// backend name identifies it instead.)
+std::optional<model::ServerVersion> handshake_version(soci::session& s) {
+  if (s.get_backend() == nullptr || s.get_backend_name() != "mysql") return std::nullopt;
+  auto* backend = static_cast<soci::mysql_session_backend*>(s.get_backend());
+  if (backend->conn_ == nullptr) return std::nullopt;
+  const char* info = mysql_get_server_info(backend->conn_);
+  if (info == nullptr) return std::nullopt;
+  return model::parse_server_version(info);
 }
 
 std::optional<std::string> cell_text(const soci::row& r, std::size_t i) {
@@ -95,7 +132,7 @@ class Prober {
     try {
       read_mandatory();
     } catch (const std::exception& e) {
-      r_.error = stage_ + ": " + e.what();
+      r_.error = stage_ + ": " + error_text(e);
       return;
     }
     r_.ok = true;
@@ -110,24 +147,25 @@ class Prober {
     return query_rows(s_, sql);
   }
 
-  /// The first statement. A stale connection (server restarted since the session was
-  /// opened) is reopened once; the session's connect_timeout bounds that attempt.
+  /// The variables, chosen by the handshake's version. A stale connection (the server
+  /// restarted since the session was opened) is reopened once, and so is a session that an
+  /// earlier failed reopen left closed; the session's connect_timeout bounds the attempt.
   bool read_basics() {
-    const std::string sql = show_global_where(false, kVariableNames, {"rpl_semi_sync_%"});
+    auto read = [&] {
+      auto hint = handshake_version(s_);
+      return read_global_variables(s_, hint ? &*hint : nullptr, r_.statements);
+    };
     try {
       try {
-        vars_ = name_value_map(rows("reading global variables", sql));
+        if (s_.get_backend() == nullptr) s_.reconnect();
+        vars_ = read();
       } catch (const std::exception& e) {
         if (mysql_error_number(e) != kServerGoneAway) throw;
         s_.reconnect();
-        vars_ = name_value_map(rows("reading global variables", sql));
+        vars_ = read();
       }
     } catch (const std::exception& e) {
-      r_.error = stage_ + ": " + e.what();
-      return false;
-    }
-    if (vars_.empty()) {
-      r_.error = "reading global variables: no rows returned";
+      r_.error = "reading global variables: " + error_text(e);
       return false;
     }
     auto version = apply_global_variables(inst_, vars_);
@@ -136,6 +174,7 @@ class Prober {
                             "': using MySQL 5.7 statements");
       version = model::ServerVersion{5, 7, 0, model::Flavor::MySQL, ""};
     }
+    apply_gtid_vars(inst_, vars_);
     dialect_.emplace(*version);
     resolve_hostname();
     return true;
@@ -156,23 +195,16 @@ class Prober {
 
   void read_mandatory() {
     const Dialect& d = *dialect_;
-    Row status = name_value_map(
-        rows("reading global status", show_global_where(true, {"Uptime"}, {"Rpl_semi_sync_%"})));
+    std::vector<std::string> status_names = {"Uptime", "Slaves_connected"};
+    for (auto family : {SemiSyncFamily::MasterSlave, SemiSyncFamily::SourceReplica}) {
+      const auto& n = semi_sync_names(family);
+      status_names.insert(status_names.end(),
+                          {n.master_status, n.master_clients, n.replica_status});
+    }
+    Row status =
+        name_value_map(rows("reading global status", show_global_where(true, status_names, {})));
     apply_uptime(inst_, status);
     apply_semi_sync(inst_, vars_, status);
-
-    Row gtid = vars_;
-    auto mode = row_value(vars_, "gtid_mode");
-    if (d.version().is_mysql_family() && mode && *mode != "OFF") {
-      // A statement of its own: system variables next to a table read can be stale (MariaDB).
-      Rows g = rows("reading GTID sets",
-                    "SELECT @@global.gtid_executed AS gtid_executed, "
-                    "@@global.gtid_purged AS gtid_purged");
-      if (!g.empty()) {
-        for (const auto& [name, value] : g.front()) gtid[name] = value;
-      }
-    }
-    apply_gtid_vars(inst_, gtid);
 
     if (inst_.log_bin_enabled) {
       apply_master_status(inst_, rows(d.show_master_status(), d.show_master_status()));
@@ -185,7 +217,9 @@ class Prober {
     if (opt_.discover_by_show_slave_hosts) {
       replicas = parse_replica_hosts(rows(d.show_replica_hosts(), d.show_replica_hosts()));
     }
-    if (replicas.empty()) {
+    // MariaDB counts binlog dump threads: with none there is nothing in the processlist.
+    auto dump_threads = parse_int(row_value(status, "Slaves_connected"));
+    if (replicas.empty() && (!dump_threads || *dump_threads > 0)) {
       replicas = parse_processlist_replica_hosts(
           rows("reading replica connections", d.processlist_replica_hosts()), inst_.key.port);
     }
@@ -203,7 +237,7 @@ class Prober {
       if (!v) r_.warnings.push_back(std::string(what) + ": no rows");
       return v;
     } catch (const std::exception& e) {
-      r_.warnings.push_back(std::string(what) + ": " + e.what());
+      r_.warnings.push_back(std::string(what) + ": " + error_text(e));
       lost_ = connection_lost(e);  // do not wait out another timeout per remaining query
       return std::nullopt;
     }
@@ -255,6 +289,47 @@ class Prober {
 
 }  // namespace
 
+Row read_global_variables(soci::session& s, const model::ServerVersion* flavour_hint,
+                          int& statements) {
+  if (flavour_hint != nullptr) {
+    std::vector<std::string> names = kCommonVariables;
+    const auto& own = flavour_hint->is_mariadb() ? kMariaDbVariables : kMySqlVariables;
+    names.insert(names.end(), own.begin(), own.end());
+    if (!flavour_hint->is_mariadb()) {
+      names.push_back(Dialect(*flavour_hint).log_replica_updates_variable());
+    }
+    try {
+      ++statements;
+      Rows rows = query_rows(s, select_global_variables(names));
+      if (!rows.empty()) {
+        Row vars = std::move(rows.front());
+        if (!flavour_hint->is_mariadb()) {
+          ++statements;
+          for (auto& [name, value] :
+               name_value_map(query_rows(s, show_global_where(false, {}, {"rpl_semi_sync_%"})))) {
+            vars[name] = value;
+          }
+        }
+        return vars;
+      }
+    } catch (const std::exception& e) {
+      if (mysql_error_number(e) != kUnknownSystemVariable) throw;
+    }
+  }
+  ++statements;
+  Row vars = name_value_map(
+      query_rows(s, show_global_where(false, kAnyFlavourVariables, {"rpl_semi_sync_%"})));
+  if (vars.empty()) throw std::runtime_error("SHOW GLOBAL VARIABLES returned no rows");
+  if (row_value(vars, "gtid_mode")) {  // MySQL: GTID sets may be truncated by SHOW
+    ++statements;
+    Rows exact = query_rows(s, select_global_variables({"gtid_executed", "gtid_purged"}));
+    if (!exact.empty()) {
+      for (auto& [name, value] : exact.front()) vars[name] = value;
+    }
+  }
+  return vars;
+}
+
 Rows query_rows(soci::session& s, const std::string& sql) {
   Rows out;
   soci::rowset<soci::row> rs = (s.prepare << sql);
@@ -276,7 +351,7 @@ ProbeResult probe_instance(soci::session& s, const model::InstanceKey& key,
     Prober(s, opt, r).run();
   } catch (const std::exception& e) {  // defensive: run() catches per stage already
     r.ok = false;
-    r.error = std::string("probe: ") + e.what();
+    r.error = "probe: " + error_text(e);
   }
   r.latency = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start);
   r.instance.last_discovery_latency_ns = r.latency.count();

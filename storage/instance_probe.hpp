@@ -10,6 +10,7 @@
 #include <soci/soci.h>
 
 #include "model/instance.hpp"
+#include "model/version.hpp"
 #include "storage/probe_parse.hpp"
 
 namespace orc::storage {
@@ -48,11 +49,28 @@ struct ProbeResult {
 };
 
 /// Runs the probe queries. `key` is the instance being probed (it becomes instance.key,
-/// its hostname replaced according to hostname_resolve_method). Never throws: connection and
-/// query errors end up in ProbeResult::error. Timeouts come from the session's connection
-/// string (connect_timeout, read_timeout), so set them.
+/// its hostname replaced according to hostname_resolve_method). Statements, in order:
+/// variables (read_global_variables), SHOW GLOBAL STATUS of exact names (Uptime,
+/// Slaves_connected, semi-sync status), the binlog position when log_bin is on, the replica
+/// status, the replica hosts, the processlist only when no replica host was found and the
+/// server may have dump threads (MariaDB's Slaves_connected > 0; always on MySQL), then the
+/// configured lag/detect queries. MariaDB: 5 statements, about 0.55 ms on loopback.
+/// ok=false with `error` when the variables cannot be read; partial=true when a later
+/// mandatory statement fails. A stale session (server restarted) is reopened once. Never
+/// throws. Timeouts come from the session's connection string (connect_timeout,
+/// read_timeout), so set them.
 ProbeResult probe_instance(soci::session& s, const model::InstanceKey& key,
                            const ProbeOptions& opt);
+
+/// Reads every server variable the probe uses, keyed by variable name. With a flavour hint
+/// (the handshake version) this is one SELECT @@global... (plus SHOW ... LIKE
+/// 'rpl_semi_sync_%' on MySQL, whose semi-sync variables depend on the loaded plugin). Without
+/// a hint, or when the SELECT names a variable the server lacks (error 1193), it falls back to
+/// one SHOW GLOBAL VARIABLES WHERE that works on any flavour (plus an exact SELECT of MySQL's
+/// GTID sets, which SHOW may truncate). `statements` is increased by the statements sent.
+/// Throws on connection or server errors.
+Row read_global_variables(soci::session& s, const model::ServerVersion* flavour_hint,
+                          int& statements);
 
 /// Runs one statement and returns every row with all values converted to text (NULL ->
 /// nullopt), whatever SOCI's column types are. Throws (soci::soci_error) on failure.

@@ -3,6 +3,7 @@
 
 #include <soci/soci.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <functional>
 #include <optional>
@@ -319,6 +320,11 @@ std::vector<Instance> search_instances(soci::session& s, const std::string& patt
   auto first = pattern.find_first_not_of(" \t\r\n");
   auto last = pattern.find_last_not_of(" \t\r\n");
   std::string needle = first == std::string::npos ? "" : pattern.substr(first, last - first + 1);
+  // The searched columns are ascii (S1): other bytes cannot match, and MariaDB would reject the
+  // comparison ("Illegal mix of collations") instead of returning nothing.
+  if (std::any_of(needle.begin(), needle.end(),
+                  [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))
+    return {};
   return query_instances(s,
                          "WHERE INSTR(di.hostname, :s) > 0 OR INSTR(di.cluster_name, :s) > 0 "
                          "OR INSTR(di.version, :s) > 0 OR INSTR(di.version_comment, :s) > 0 "

@@ -219,4 +219,13 @@ std::string show_global_where(bool status, const std::vector<std::string>& names
   return sql + cond;
 }
 
+std::string select_global_variables(const std::vector<std::string>& names) {
+  std::string sql = "SELECT ";
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i) sql += ", ";
+    sql += "@@global." + names[i] + " AS `" + names[i] + "`";
+  }
+  return sql;
+}
+
 }  // namespace orc::storage

@@ -149,4 +149,10 @@ class Dialect {
 std::string show_global_where(bool status, const std::vector<std::string>& names,
                               const std::vector<std::string>& like_patterns);
 
+/// SELECT @@global.a AS `a`, ... : reads the given variables in one statement of its own
+/// (next to a table read, MariaDB can return stale values). About 6x cheaper on the server
+/// than SHOW GLOBAL VARIABLES WHERE (56 vs 369 us measured on MariaDB 10.11), but the whole
+/// statement fails with ER_UNKNOWN_SYSTEM_VARIABLE (1193) if one name does not exist.
+std::string select_global_variables(const std::vector<std::string>& names);
+
 }  // namespace orc::storage

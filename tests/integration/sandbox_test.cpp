@@ -195,3 +195,9 @@ TEST_CASE("move-assigning a sandbox destroys the one it replaces") {
               "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = "
               "'orchestrator'") == "1");
 }
+
+TEST_CASE("a failed sandbox setup throws the script's own error message") {
+  CHECK_THROWS_WITH_AS(Sandbox::topology("ring", 1), doctest::Contains("unknown topology kind"),
+                       std::runtime_error);
+  CHECK_THROWS_AS(Sandbox::topology("replicas", -1), std::invalid_argument);
+}

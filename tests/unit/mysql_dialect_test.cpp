@@ -199,3 +199,8 @@ TEST_CASE("replica discovery from the processlist looks for binlog dump threads"
   CHECK(contains(sql, "'Binlog Dump'"));
   CHECK(contains(sql, "'Binlog Dump GTID'"));
 }
+
+TEST_CASE("SELECT of global variables aliases each column to the variable name") {
+  CHECK(orc::storage::select_global_variables({"read_only", "gtid_mode"}) ==
+        "SELECT @@global.read_only AS `read_only`, @@global.gtid_mode AS `gtid_mode`");
+}

@@ -85,11 +85,17 @@ TEST_CASE("a change to any persisted column needs a full write") {
       {"read_only", [](Instance& i) { i.read_only = false; }},
       {"sql thread", [](Instance& i) { i.sql_thread_state = ThreadState::Stopped; }},
       {"io thread", [](Instance& i) { i.io_thread_state = ThreadState::Other; }},
-      {"master", [](Instance& i) { i.master_key = {"db9", 3306}; }},
+      {"master",
+       [](Instance& i) {
+         i.master_key = {"db9", 3306};
+       }},
       {"lag value", [](Instance& i) { i.replication_lag_seconds = 7; }},
       {"lag null", [](Instance& i) { i.seconds_behind_master.reset(); }},
       {"sql error", [](Instance& i) { i.last_sql_error = "Error 'x'"; }},
-      {"replica added", [](Instance& i) { i.replicas.push_back({"db5", 3306}); }},
+      {"replica added",
+       [](Instance& i) {
+         i.replicas.push_back({"db5", 3306});
+       }},
       {"cluster name", [](Instance& i) { i.cluster_name = "db9:3306"; }},
       {"depth", [](Instance& i) { i.replication_depth = 2; }},
       {"semi-sync", [](Instance& i) { i.semi_sync.master_clients = 1; }},

@@ -98,6 +98,9 @@ int run_service(const model::Config& cfg, const model::CliArgs& args) {
 
   caf::actor_system_config caf_cfg;
   caf_cfg.set("scheduler.max-threads", 2);
+  // Blocking work runs on detached actors; the cooperative workers only route messages, so a
+  // condition-variable scheduler beats work stealing's polling (which cost ~1.5% CPU idle).
+  caf_cfg.set("scheduler.policy", caf::atom("sharing"));
   caf_cfg.set("logger.console", caf::atom("none"));
   caf::actor_system system{caf_cfg};
 
@@ -122,7 +125,7 @@ int run_service(const model::Config& cfg, const model::CliArgs& args) {
   discovery_settings.storage = storage;
   discovery_settings.snapshots = snapshots;
   discovery_settings.seeds = seeds(cfg);
-  discovery_settings.reconcile_interval = std::chrono::seconds(cfg.InstancePollSeconds);
+  discovery_settings.reconcile_interval = std::chrono::seconds(std::max(10, cfg.InstancePollSeconds));
   for (const auto& f : cfg.DiscoveryIgnoreHostnameFilters) {
     try {
       discovery_settings.ignore_hostname_filters.emplace_back(f);

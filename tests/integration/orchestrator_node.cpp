@@ -1,0 +1,121 @@
+#include "tests/integration/orchestrator_node.hpp"
+
+#include <httplib.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include "tests/integration/sandbox.hpp"
+
+namespace orc::test {
+
+int free_port() { return std::stoi(run_command(std::string(ORC_SANDBOX) + " free-port 1")); }
+
+HttpReply http_get(int port, const std::string& path, int timeout_ms) {
+  httplib::Client cli("127.0.0.1", port);
+  cli.set_connection_timeout(0, timeout_ms * 1000);
+  cli.set_read_timeout(timeout_ms / 1000, (timeout_ms % 1000) * 1000);
+  HttpReply out;
+  if (auto res = cli.Get(path.c_str())) {
+    out.status = res->status;
+    out.body = res->body;
+  }
+  return out;
+}
+
+std::string node_config_json(int backend_port, int http_port,
+                             const std::map<std::string, std::string>& extra) {
+  std::ostringstream o;
+  o << "{\n"
+    << "  \"ListenAddress\": \"127.0.0.1:" << http_port << "\",\n"
+    << "  \"MySQLOrchestratorHost\": \"127.0.0.1\",\n"
+    << "  \"MySQLOrchestratorPort\": " << backend_port << ",\n"
+    << "  \"MySQLOrchestratorDatabase\": \"orchestrator\",\n"
+    << "  \"MySQLOrchestratorUser\": \"orc_backend\",\n"
+    << "  \"MySQLOrchestratorPassword\": \"orc_backend_pass\",\n"
+    << "  \"MySQLTopologyUser\": \"orc\",\n"
+    << "  \"MySQLTopologyPassword\": \"orc_pass\",\n"
+    << "  \"DiscoverByShowSlaveHosts\": true";
+  for (const auto& [key, value] : extra) o << ",\n  \"" << key << "\": " << value;
+  o << "\n}\n";
+  return o.str();
+}
+
+OrchestratorNode::OrchestratorNode(const std::string& config_json, int http_port)
+    : port_(http_port) {
+  char tmpl[] = "/tmp/orc-node-XXXXXX";
+  if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
+  dir_ = tmpl;
+  config_path_ = dir_ + "/orchestrator.conf.json";
+  std::ofstream(config_path_) << config_json;
+  std::string log_path = dir_ + "/node.log";
+  pid_ = fork();
+  if (pid_ == 0) {
+    FILE* log = std::fopen(log_path.c_str(), "w");
+    if (log) {
+      dup2(fileno(log), 1);
+      dup2(fileno(log), 2);
+    }
+    execl(ORC_BINARY, ORC_BINARY, "--config", config_path_.c_str(), "http",
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (http_get(port_, "/api/lb-check", 200).status == 200) return;
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      throw std::runtime_error("orchestrator exited at start: " + log());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  throw std::runtime_error("orchestrator did not answer within 10 s: " + log());
+}
+
+OrchestratorNode::~OrchestratorNode() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGTERM);
+    for (int i = 0; i < 300; ++i) {
+      if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
+        pid_ = -1;
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+  if (!dir_.empty()) run_command("rm -rf " + shell_quote(dir_));
+}
+
+void OrchestratorNode::kill9() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
+std::string OrchestratorNode::log() const {
+  std::ifstream in(dir_ + "/node.log");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto text = ss.str();
+  return text.size() > 4000 ? text.substr(text.size() - 4000) : text;
+}
+
+std::string run_cli(const std::string& config_path, const std::string& args, int* exit_code) {
+  return run_command(std::string(ORC_BINARY) + " --config " + shell_quote(config_path) +
+                         " " + args + " 2>/dev/null",
+                     exit_code);
+}
+
+}  // namespace orc::test

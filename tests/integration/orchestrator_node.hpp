@@ -1,0 +1,56 @@
+#pragma once
+// Runs real `orchestrator ... http` processes for integration tests, each with its own config
+// file, and talks to them over HTTP. Processes are stopped by PID when the object dies.
+
+#include <map>
+#include <string>
+#include <sys/types.h>
+
+namespace orc::test {
+
+struct HttpReply {
+  int status = 0;  ///< 0 when the request failed (connection refused, timeout)
+  std::string body;
+};
+
+/// A free TCP port on 127.0.0.1 (from the sandbox tool's free-port).
+int free_port();
+
+/// GET http://127.0.0.1:PORT/PATH with a short timeout.
+HttpReply http_get(int port, const std::string& path, int timeout_ms = 2000);
+
+/// Builds a config JSON for a node: backend on `backend_port`, topology user orc/orc_pass,
+/// ListenAddress 127.0.0.1:`http_port`, plus `extra` raw JSON members ("\"Key\": value").
+std::string node_config_json(int backend_port, int http_port,
+                             const std::map<std::string, std::string>& extra = {});
+
+/// Runs ORC_BINARY with a config file and captures its output in a log file.
+class OrchestratorNode {
+ public:
+  /// Writes the config and starts `orchestrator --config F http`; waits until /api/lb-check
+  /// answers (throws std::runtime_error with the log's tail if it does not within 10 s).
+  OrchestratorNode(const std::string& config_json, int http_port);
+  ~OrchestratorNode();  ///< SIGTERM, then SIGKILL after 3 s; removes the temp files.
+  OrchestratorNode(const OrchestratorNode&) = delete;
+  OrchestratorNode& operator=(const OrchestratorNode&) = delete;
+
+  int port() const { return port_; }
+  pid_t pid() const { return pid_; }
+  const std::string& config_path() const { return config_path_; }
+  std::string log() const;
+  HttpReply get(const std::string& path) const { return http_get(port_, path); }
+  /// kill -9 (the destructor then only cleans up).
+  void kill9();
+
+ private:
+  int port_;
+  pid_t pid_ = -1;
+  std::string dir_;
+  std::string config_path_;
+};
+
+/// Runs `orchestrator --config F -c COMMAND ARGS...`, returning stdout; exit code optional.
+std::string run_cli(const std::string& config_path, const std::string& args,
+                    int* exit_code = nullptr);
+
+}  // namespace orc::test
