@@ -57,6 +57,13 @@ void unwatch(self_ptr self, const model::InstanceKey& key) {
   st.stats.watched_instances = st.watched.size();
 }
 
+bool cluster_attributes_differ(const model::Instance& a, const model::Instance& b) {
+  return a.cluster_name != b.cluster_name || a.replication_depth != b.replication_depth ||
+         a.is_co_master != b.is_co_master ||
+         a.suggested_cluster_alias != b.suggested_cluster_alias ||
+         a.ancestry_uuid != b.ancestry_uuid;
+}
+
 /// Folds one probe result into the watched set and sends the resulting backend work.
 void handle_result(self_ptr self, const ProbeReport& report) {
   auto& st = self->state;
@@ -87,7 +94,12 @@ void handle_result(self_ptr self, const ProbeReport& report) {
   for (auto& inst : current) {
     auto& w = st.watched[inst.key];
     if (!w.last_ok) continue;
-    if (!w.persisted || !storage::persisted_state_equal(*w.persisted, inst)) {
+    // Only the probed instance has new server state; the others can only have changed in
+    // their derived cluster attributes, which are cheap to compare.
+    bool changed = !w.persisted ||
+                   (inst.key == r.instance.key ? !storage::persisted_state_equal(*w.persisted, inst)
+                                               : cluster_attributes_differ(*w.persisted, inst));
+    if (changed) {
       w.persisted = inst;
       batch->full_writes.push_back(std::move(inst));
     } else if (inst.key == r.instance.key) {

@@ -73,7 +73,8 @@ void flush(storage_state& st) {
     auto& s = st.db();
     if (!full.empty()) {
       storage::write_instances(s, full);
-      st.stats.statements += (full.size() + 199) / 200;
+      st.stats.statements +=
+          (full.size() + storage::kInstanceWriteChunkRows - 1) / storage::kInstanceWriteChunkRows;
     }
     if (!touches.empty()) {
       storage::touch_instances(s, touches);
