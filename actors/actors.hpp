@@ -109,7 +109,9 @@ using discovery_actor = caf::typed_actor<
     // Periodic: pick up instances other nodes or the CLI added to the backend.
     caf::reacts_to<reconcile_atom>,
     // Counters.
-    caf::replies_to<stats_atom>::with<DiscoveryStatsPtr>>;
+    caf::replies_to<stats_atom>::with<DiscoveryStatsPtr>,
+    // Leadership watchdog while active: stops probing the moment the local term ends.
+    caf::reacts_to<caf::tick_atom>>;
 
 /// The only owner of this process's backend connection.
 using storage_actor = caf::typed_actor<

@@ -31,6 +31,10 @@ struct discovery_state {
 
 using self_ptr = discovery_actor::stateful_pointer<discovery_state>;
 
+bool still_leader(const discovery_state& st) {
+  return st.active && (!st.settings.leadership || st.settings.leadership->is_leader());
+}
+
 bool ignored(const discovery_state& st, const model::InstanceKey& key) {
   for (const auto& re : st.settings.ignore_hostname_filters)
     if (std::regex_search(key.hostname, re)) return true;
@@ -70,6 +74,7 @@ void handle_result(self_ptr self, const ProbeReport& report) {
   const auto& r = report.result;
   st.stats.probes++;
   st.stats.probe_cpu_ns += report.cpu_ns;
+  if (!still_leader(st)) return;  // a term that ended must not write
   auto it = st.watched.find(r.instance.key);
   if (it == st.watched.end()) return;  // forgotten meanwhile
   auto batch = std::make_shared<PersistBatch>();
@@ -109,6 +114,17 @@ void handle_result(self_ptr self, const ProbeReport& report) {
   st.stats.full_writes += batch->full_writes.size();
   st.stats.touches += batch->touches.size();
   if (!batch->empty()) self->send(st.settings.storage, persist_atom::value, PersistBatchPtr(batch));
+}
+
+/// Stops every prober at once: this node is no longer leader.
+void deactivate(self_ptr self) {
+  auto& st = self->state;
+  if (!st.active) return;
+  st.active = false;
+  std::vector<model::InstanceKey> keys;
+  for (const auto& [key, w] : st.watched) keys.push_back(key);
+  for (const auto& key : keys) unwatch(self, key);
+  spdlog::info("discovery stopped: no longer leader");
 }
 
 /// Reads the keys the backend knows (other nodes or the CLI may have added some) and watches
@@ -151,10 +167,14 @@ void discover_inactive(self_ptr self, const model::InstanceKey& key,
                                                          : nullptr;
               const model::Instance* master = snap ? snap->find(inst.master_key) : nullptr;
               model::inherit_cluster_attributes(inst, master);
-              auto batch = std::make_shared<PersistBatch>();
-              batch->full_writes.push_back(std::move(inst));
-              self->send(self->state.settings.storage, persist_atom::value,
-                         PersistBatchPtr(batch));
+              // A manual command, allowed on any node: written directly, not as leader work.
+              auto job = std::make_shared<StorageJob>();
+              job->run = [inst](soci::session& s) { storage::write_instances(s, {inst}); };
+              self->request(self->state.settings.storage, std::chrono::seconds(30),
+                            job_atom::value, job)
+                  .then([](const std::string& error) {
+                    if (!error.empty()) spdlog::warn("writing a discovered instance failed: {}", error);
+                  });
             }
             rp.deliver(report);
           },
@@ -205,15 +225,10 @@ discovery_actor::behavior_type discovery_behavior(self_ptr self, DiscoverySettin
       [=](active_atom, bool active) {
         auto& st = self->state;
         if (active == st.active) return;
-        st.active = active;
-        if (!active) {
-          std::vector<model::InstanceKey> keys;
-          for (const auto& [key, w] : st.watched) keys.push_back(key);
-          for (const auto& key : keys) unwatch(self, key);
-          spdlog::info("discovery stopped: no longer leader");
-          return;
-        }
+        if (!active) return deactivate(self);
+        st.active = true;
         spdlog::info("discovery started");
+        if (st.settings.leadership) self->send(self, caf::tick_atom_v);
         for (const auto& seed : st.settings.seeds) watch(self, seed);
         reconcile(self);
         if (!st.reconcile_armed) {
@@ -230,6 +245,12 @@ discovery_actor::behavior_type discovery_behavior(self_ptr self, DiscoverySettin
         self->delayed_send(self, st.settings.reconcile_interval, reconcile_atom::value);
       },
       [=](stats_atom) { return std::make_shared<const DiscoveryStats>(self->state.stats); },
+      [=](caf::tick_atom) {  // leadership watchdog, armed while active
+        auto& st = self->state;
+        if (!st.active) return;
+        if (!still_leader(st)) return deactivate(self);
+        self->delayed_send(self, std::chrono::milliseconds(50), caf::tick_atom_v);
+      },
   };
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "actors/actors.hpp"
+#include "actors/leadership.hpp"
 #include "actors/prober.hpp"
 #include "actors/snapshot_store.hpp"
 
@@ -21,6 +22,9 @@ struct DiscoverySettings {
   std::vector<model::InstanceKey> seeds;  ///< DiscoverySeeds, injected on each election win
   std::chrono::milliseconds reconcile_interval{5000};
   std::vector<std::regex> ignore_hostname_filters;  ///< DiscoveryIgnoreHostnameFilters
+  /// When set, probing stops the moment the local term ends, even if the election actor is
+  /// stuck on a hung backend; results arriving after that are dropped.
+  std::shared_ptr<const Leadership> leadership;
 };
 
 discovery_actor spawn_discovery(caf::actor_system& sys, DiscoverySettings settings);

@@ -61,6 +61,11 @@ void merge(std::map<model::InstanceKey, PendingWrite>& pending, const PersistBat
 /// two failure statements, whatever the number of instances.
 void flush(storage_state& st) {
   if (st.pending.empty()) return;
+  if (st.settings.leadership && !st.settings.leadership->is_leader()) {
+    spdlog::info("dropping {} probe result(s): this node's term ended", st.pending.size());
+    st.pending.clear();
+    return;
+  }
   std::vector<model::Instance> full;
   std::vector<model::InstanceKey> touches;
   std::vector<std::pair<model::InstanceKey, bool>> failures;

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "actors/actors.hpp"
+#include "actors/leadership.hpp"
 #include "actors/snapshot_store.hpp"
 #include "storage/backend.hpp"
 
@@ -17,6 +18,8 @@ struct StorageSettings {
   std::chrono::milliseconds flush_interval{100};
   int instance_poll_seconds = 5;
   std::shared_ptr<SnapshotStore> snapshots;
+  /// Probe results are leader work: when set, a flush after the local term ended is dropped.
+  std::shared_ptr<const Leadership> leadership;
 };
 
 /// Spawns the storage actor on its own thread (it blocks on SQL).

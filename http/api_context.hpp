@@ -11,8 +11,12 @@
 #include <string>
 
 #include "actors/actors.hpp"
+#include "actors/election.hpp"
+#include "actors/health_board.hpp"
+#include "actors/leadership.hpp"
 #include "actors/snapshot_store.hpp"
 #include "model/config.hpp"
+#include "model/node_identity.hpp"
 
 namespace orc::http {
 
@@ -22,8 +26,13 @@ struct ApiContext {
   actors::discovery_actor discovery;
   std::shared_ptr<actors::SnapshotStore> snapshots;
   std::shared_ptr<const model::Config> config;
-  /// Set by the election actor; read by /api/leader-check without any I/O.
-  std::shared_ptr<std::atomic<bool>> is_leader;
+  actors::election_actor election;
+  /// Written by the election actor; read by /api/leader-check without any I/O.
+  std::shared_ptr<const actors::Leadership> leadership;
+  /// Node-health facts published by the election actor once a second.
+  std::shared_ptr<const actors::HealthBoard> health;
+  model::NodeIdentity node;
+  std::string app_version;
 
   /// The current snapshot, refreshed first when older than `max_age_ms` or dirty.
   /// Returns nullptr when the backend cannot be read and no snapshot exists.

@@ -18,6 +18,8 @@ void register_cluster_routes(httplib::Server& srv, const ApiContext& ctx, const 
 /// lb-check, _ping and the catch-all for unknown API paths.
 void register_misc_routes(httplib::Server& srv, const ApiContext& ctx, const std::string& api);
 
+/// health, status, leader-check[/:code], routed-leader-check, reelect, grab-election.
+void register_health_routes(httplib::Server& srv, const ApiContext& ctx, const std::string& api);
 /// Prometheus text-format counters at URLPrefix/metrics.
 void register_metrics_routes(httplib::Server& srv, const ApiContext& ctx);
 

@@ -60,7 +60,7 @@ void register_metrics_routes(httplib::Server& srv, const ApiContext& ctx) {
                      static_cast<double>(s->jobs));
             }
             metric(o, "orchestrator_is_leader", "gauge", "1 when this node is the leader.",
-                   ctx.is_leader && ctx.is_leader->load() ? 1 : 0);
+                   ctx.leadership && ctx.leadership->is_leader() ? 1 : 0);
             res.set_content(o.str(), "text/plain; version=0.0.4");
           });
 }

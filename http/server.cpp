@@ -57,6 +57,7 @@ bool ApiServer::start(const std::string& listen_address, std::string& error) {
   const std::string api = ctx_.config->URLPrefix + "/api";
   register_instance_routes(srv, ctx_, api);
   register_cluster_routes(srv, ctx_, api);
+  register_health_routes(srv, ctx_, api);
   register_metrics_routes(srv, ctx_);
   register_misc_routes(srv, ctx_, api);
 

@@ -2,6 +2,7 @@
 
 #include "actors/prober.hpp"
 #include "model/topology.hpp"
+#include "storage/election_dao.hpp"
 #include "storage/instance_dao.hpp"
 #include "storage/schema_deploy.hpp"
 #include "tools/orchestrator/app.hpp"
@@ -40,6 +41,13 @@ void add_meta_commands(CliCommandTable& t) {
                                  return 0;
                                },
                                "create or upgrade the backend schema"};
+  t["active-nodes"] = {[](CliContext& ctx) {
+                         for (const auto& n : storage::read_available_nodes(ctx.db(), 2, true))
+                           std::cout << n.hostname << ";" << n.token << ";" << n.app_version
+                                     << "\n";
+                         return 0;
+                       },
+                       "service nodes seen in the last 2 s (hostname;token;version)"};
   t["dump-config"] = {[](CliContext& ctx) {
                         std::cout << model::dump_config_json(ctx.cfg) << "\n";
                         return 0;

@@ -8,6 +8,7 @@
 #include <soci/soci.h>
 
 #include "actors/discovery.hpp"
+#include "actors/election.hpp"
 #include "actors/storage_actor.hpp"
 #include "http/server.hpp"
 #include "storage/schema_deploy.hpp"
@@ -80,7 +81,6 @@ std::vector<model::InstanceKey> seeds(const model::Config& cfg) {
 }  // namespace
 
 int run_service(const model::Config& cfg, const model::CliArgs& args) {
-  (void)args;
   auto backend = backend_endpoint(cfg);
   if (!cfg.SkipOrchestratorDatabaseUpdate) {
     try {
@@ -105,6 +105,9 @@ int run_service(const model::Config& cfg, const model::CliArgs& args) {
   caf::actor_system system{caf_cfg};
 
   auto config = std::make_shared<const model::Config>(cfg);
+  auto node = model::make_node_identity();
+  auto leadership = std::make_shared<actors::Leadership>();
+  auto health = std::make_shared<actors::HealthBoard>();
   auto snapshots = std::make_shared<actors::SnapshotStore>();
   actors::StorageSettings storage_settings;
   storage_settings.endpoint = backend;
@@ -112,6 +115,7 @@ int run_service(const model::Config& cfg, const model::CliArgs& args) {
   storage_settings.flush_interval =
       std::chrono::milliseconds(std::max(10, cfg.InstanceFlushIntervalMilliseconds));
   storage_settings.snapshots = snapshots;
+  storage_settings.leadership = leadership;
   auto storage = actors::spawn_storage(system, storage_settings);
 
   auto prober = std::make_shared<actors::ProberSettings>();
@@ -125,6 +129,7 @@ int run_service(const model::Config& cfg, const model::CliArgs& args) {
   discovery_settings.storage = storage;
   discovery_settings.snapshots = snapshots;
   discovery_settings.seeds = seeds(cfg);
+  discovery_settings.leadership = leadership;
   discovery_settings.reconcile_interval = std::chrono::seconds(std::max(10, cfg.InstancePollSeconds));
   for (const auto& f : cfg.DiscoveryIgnoreHostnameFilters) {
     try {
@@ -135,30 +140,60 @@ int run_service(const model::Config& cfg, const model::CliArgs& args) {
   }
   auto discovery = actors::spawn_discovery(system, discovery_settings);
 
+  actors::ElectionSettings election_settings;
+  election_settings.endpoint = backend;
+  // A renewal that hangs must give up well before the lease runs out.
+  election_settings.endpoint.read_timeout_s = 1;
+  election_settings.endpoint.write_timeout_s = 1;
+  election_settings.endpoint.connect_timeout_s = 1;
+  election_settings.node = node;
+  election_settings.renew_interval =
+      std::chrono::milliseconds(cfg.ElectionRenewIntervalMilliseconds);
+  election_settings.lease = std::chrono::milliseconds(cfg.ElectionLeaseMilliseconds);
+  election_settings.grab_at_start = args.has("grab-election");
+  election_settings.app_version = app_version();
+  election_settings.db_backend = backend.host + ":" + std::to_string(backend.port);
+  election_settings.leadership = leadership;
+  election_settings.health = health;
+  election_settings.discovery = discovery;
+
   http::ApiContext ctx;
   ctx.system = &system;
   ctx.storage = storage;
   ctx.discovery = discovery;
   ctx.snapshots = snapshots;
   ctx.config = config;
-  ctx.is_leader = std::make_shared<std::atomic<bool>>(true);
+  ctx.leadership = leadership;
+  ctx.health = health;
+  ctx.node = node;
+  ctx.app_version = app_version();
+
+  auto election = actors::spawn_election(system, election_settings);
+  ctx.election = election;
 
   http::ApiServer server(ctx);
   std::string error;
   if (!server.start(cfg.ListenAddress, error)) {
     spdlog::error("{}", error);
-    caf::anon_send_exit(discovery, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(storage, caf::exit_reason::user_shutdown);
+    for (const caf::actor& a : {caf::actor_cast<caf::actor>(election),
+                                caf::actor_cast<caf::actor>(discovery),
+                                caf::actor_cast<caf::actor>(storage)})
+      caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     return 1;
   }
-  // Until leader election lands every node acts as leader.
-  caf::anon_send(discovery, actors::active_atom::value, true);
+  spdlog::info("node {} started (token {}...)", node.hostname, node.token.substr(0, 8));
 
   signal(SIGINT, on_signal);
   signal(SIGTERM, on_signal);
   while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   spdlog::info("shutting down");
   server.stop();
+  {
+    caf::scoped_actor self{system};
+    self->request(election, std::chrono::seconds(3), actors::release_atom::value)
+        .receive([](bool) {}, [](caf::error&) {});
+  }
+  caf::anon_send_exit(election, caf::exit_reason::user_shutdown);
   caf::anon_send(discovery, actors::active_atom::value, false);
   caf::anon_send_exit(discovery, caf::exit_reason::user_shutdown);
   caf::anon_send(storage, caf::flush_atom_v);

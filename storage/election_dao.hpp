@@ -1,0 +1,67 @@
+#pragma once
+// Leader lease and node liveness in the shared backend (active_node, node_health).
+// Times are the backend's clock (S11); the lease has millisecond resolution in our
+// lease_expires_at column, and upstream's last_seen_active is kept current for old tools.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/node_identity.hpp"
+
+namespace soci {
+class session;
+}
+
+namespace orc::storage {
+
+struct LeaseOutcome {
+  bool leader = false;
+  bool new_term = false;  ///< we did not hold a term before this call
+  uint64_t epoch = 0;     ///< fencing token of the term held
+};
+
+/// Renews our lease or takes an expired one (one upsert), then reads the outcome and the
+/// term's epoch. `holding` says whether we believed we held a term, to report new terms.
+/// Each takeover increments the epoch, so a stale leader's writes can be fenced.
+LeaseOutcome acquire_or_renew_lease(soci::session& s, const model::NodeIdentity& me,
+                                    int lease_ms, bool holding);
+
+/// Takes the lease whatever its state (`--grab-election`, /api/grab-election): new epoch.
+uint64_t grab_lease(soci::session& s, const model::NodeIdentity& me, int lease_ms);
+
+/// Ends the current term so that any node may win the next election (/api/reelect). The row
+/// is kept (upstream deletes it) so that epochs stay monotonic.
+void expire_lease(soci::session& s);
+
+/// Gives up our own lease at shutdown so a successor need not wait for expiry.
+void release_lease(soci::session& s, const model::NodeIdentity& me);
+
+/// One row of node_health (and of active_node, which shares the shape).
+struct NodeHealthRow {
+  std::string hostname;
+  std::string token;
+  std::string app_version;
+  std::string first_seen_active;
+  std::string last_seen_active;
+  std::string extra_info;
+  std::string command;
+  std::string db_backend;
+};
+
+/// Upserts this process's node_health row (`extra_info` 'HttpMode' or 'CLIMode').
+void register_node_health(soci::session& s, const model::NodeIdentity& me,
+                          const std::string& extra_info, const std::string& command,
+                          const std::string& app_version, const std::string& db_backend);
+
+/// The current leader per active_node, if its lease is live.
+std::optional<NodeHealthRow> read_active_node(soci::session& s);
+
+/// Nodes seen within the last `seconds` (upstream: 2 s, HttpMode only when `http_only`).
+std::vector<NodeHealthRow> read_available_nodes(soci::session& s, int seconds, bool http_only);
+
+/// Deletes node_health rows older than `seconds` (leader housekeeping).
+int expire_node_health(soci::session& s, int seconds);
+
+}  // namespace orc::storage
