@@ -72,9 +72,9 @@ bool cluster_attributes_differ(const model::Instance& a, const model::Instance& 
 void handle_result(self_ptr self, const ProbeReport& report) {
   auto& st = self->state;
   const auto& r = report.result;
+  if (!still_leader(st)) return;  // a term that ended must not write
   st.stats.probes++;
   st.stats.probe_cpu_ns += report.cpu_ns;
-  if (!still_leader(st)) return;  // a term that ended must not write
   auto it = st.watched.find(r.instance.key);
   if (it == st.watched.end()) return;  // forgotten meanwhile
   auto batch = std::make_shared<PersistBatch>();

@@ -78,6 +78,8 @@ prober_actor::behavior_type prober_behavior(prober_actor::stateful_pointer<probe
   self->state.parent = std::move(parent);
   return {
       [=](caf::tick_atom) {
+        const auto& leadership = self->state.settings->leadership;
+        if (leadership && !leadership->is_leader()) return;  // discovery stops us shortly
         auto report = self->state.probe();
         self->send(caf::actor_cast<discovery_actor>(self->state.parent), probed_atom::value,
                    report);

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "actors/actors.hpp"
+#include "actors/leadership.hpp"
 #include "storage/backend.hpp"
 #include "storage/instance_probe.hpp"
 
@@ -17,6 +18,9 @@ struct ProberSettings {
   /// A dead host is retried at poll × 2^(failures-1), capped here, so it costs little and
   /// (on its own thread) never delays live hosts.
   std::chrono::milliseconds backoff_max{32000};
+  /// Scheduled probes are leader work: a prober whose node's term ended (e.g. a process
+  /// resumed after SIGSTOP with overdue timers) stops instead of probing.
+  std::shared_ptr<const Leadership> leadership;
 };
 
 /// Spawns a detached prober for `key` that reports scheduled results to `parent`.

@@ -96,23 +96,31 @@ Sandbox::Sandbox(std::string dir, int base_port, int count)
     : dir_(std::move(dir)), base_port_(base_port), count_(count) {}
 
 Sandbox Sandbox::backend() {
-  return create(1, "backend");
+  return create(1, 1, "backend");
+}
+
+Sandbox Sandbox::backend_replicated() {
+  return create(2, 2, "backend-replicated");
+}
+
+Sandbox Sandbox::backend_galera() {
+  return create(3, 12, "backend-galera");
 }
 
 Sandbox Sandbox::topology(const std::string& kind, int n) {
   if (n < 0) throw std::invalid_argument("sandbox topology needs n >= 0");
   const int count = (kind == "replicas" ? 1 : 2) + n;
-  return create(count, "topology " + shell_quote(kind) + " " + std::to_string(n));
+  return create(count, count, "topology " + shell_quote(kind) + " " + std::to_string(n));
 }
 
-// SETUP is "backend" or "topology KIND N"; the directory and base port go after the verb.
-Sandbox Sandbox::create(int count, const std::string& setup) {
+// SETUP is a backend verb or "topology KIND N"; the directory and base port go after the verb.
+Sandbox Sandbox::create(int count, int port_span, const std::string& setup) {
   const std::string verb = first_word(setup);
   const std::string rest = setup.size() > verb.size() ? setup.substr(verb.size()) : "";
   for (int attempt = 1;; ++attempt) {
     Sandbox sb(make_temp_dir(), 0, count);
     try {
-      sb.base_port_ = std::stoi(sb.run("free-port " + std::to_string(count)));
+      sb.base_port_ = std::stoi(sb.run("free-port " + std::to_string(port_span)));
       sb.run(verb + " " + shell_quote(sb.dir_) + " " + std::to_string(sb.base_port_) + rest);
       return sb;
     } catch (const std::runtime_error& e) {

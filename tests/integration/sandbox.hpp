@@ -23,6 +23,12 @@ class Sandbox {
  public:
   /// A standalone server with database `orchestrator` and user orc_backend/orc_backend_pass.
   static Sandbox backend();
+  /// The same backend as master 0 plus a GTID replica 1 (read_only): a backend whose master can
+  /// be lost, for tests of orchestrator nodes sharing a replicated backend.
+  static Sandbox backend_replicated();
+  /// The same backend on a 3-node Galera cluster (every node writable); returns once all three
+  /// are synced with wsrep_cluster_size=3. Takes 10-15 s. kill(i) + start(i) make a node rejoin.
+  static Sandbox backend_galera();
   /// A started topology that already replicates: KIND is "replicas" (0 = master + N
   /// replicas), "chain" (0 -> 1 -> N leaves) or "comasters" (0 <-> 1 + N replicas of 0).
   static Sandbox topology(const std::string& kind, int n);
@@ -52,7 +58,8 @@ class Sandbox {
 
  private:
   Sandbox(std::string dir, int base_port, int count);
-  static Sandbox create(int count, const std::string& setup_args);
+  /// COUNT servers on PORT_SPAN consecutive free ports (Galera needs 4 per server).
+  static Sandbox create(int count, int port_span, const std::string& setup_args);
   /// Runs the script with ARGS (already shell-quoted); throws with its stderr on failure.
   std::string run(const std::string& args) const;
   std::string instance_arg(int i) const;

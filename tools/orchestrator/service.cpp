@@ -123,6 +123,7 @@ int run_service(const model::Config& cfg, const model::CliArgs& args) {
   prober->probe_options = probe_options(cfg);
   prober->poll_interval = std::chrono::seconds(cfg.InstancePollSeconds);
   prober->backoff_max = std::chrono::seconds(cfg.DeadInstanceBackoffMaxSeconds);
+  prober->leadership = leadership;
 
   actors::DiscoverySettings discovery_settings;
   discovery_settings.prober = prober;

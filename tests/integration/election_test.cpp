@@ -1,0 +1,156 @@
+// Leader election on a shared backend with real orchestrator processes (issue: shared-backend HA).
+
+#include <doctest/doctest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "tests/integration/orchestrator_node.hpp"
+#include "tests/integration/sandbox.hpp"
+
+using namespace orc::test;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Cluster3 {
+  std::vector<std::unique_ptr<OrchestratorNode>> nodes;
+
+  Cluster3(int backend_port, const std::map<std::string, std::string>& extra = {}) {
+    for (int i = 0; i < 3; ++i) {
+      int port = free_port();
+      nodes.push_back(
+          std::make_unique<OrchestratorNode>(node_config_json(backend_port, port, extra), port));
+    }
+  }
+  /// Indices of the nodes answering 200 on /api/leader-check right now.
+  std::vector<int> leaders(int timeout_ms = 300) const {
+    std::vector<int> out;
+    for (int i = 0; i < static_cast<int>(nodes.size()); ++i)
+      if (nodes[i] && http_get(nodes[i]->port(), "/api/leader-check", timeout_ms).status == 200)
+        out.push_back(i);
+    return out;
+  }
+  /// Waits until exactly one node is leader; returns its index or -1, and the time taken.
+  int wait_single_leader(std::chrono::milliseconds timeout, double* seconds = nullptr) const {
+    auto start = Clock::now();
+    while (Clock::now() - start < timeout) {
+      auto l = leaders();
+      if (l.size() == 1) {
+        if (seconds) *seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        return l[0];
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return -1;
+  }
+};
+
+double metric(const OrchestratorNode& node, const std::string& name) {
+  auto body = node.get("/metrics").body;
+  auto pos = body.find("\n" + name + " ");
+  if (pos == std::string::npos) return -1;
+  return std::stod(body.substr(pos + name.size() + 2));
+}
+
+}  // namespace
+
+TEST_CASE("three nodes on one backend keep exactly one leader at every sample") {
+  auto backend = Sandbox::backend();
+  Cluster3 c(backend.port());
+  double first = 0;
+  REQUIRE(c.wait_single_leader(std::chrono::seconds(5), &first) >= 0);
+  MESSAGE("first leader after " << first << " s");
+  int samples = 0, bad = 0;
+  auto end = Clock::now() + std::chrono::seconds(30);
+  while (Clock::now() < end) {
+    auto l = c.leaders();
+    ++samples;
+    if (l.size() != 1) ++bad;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  MESSAGE(samples << " samples, " << bad << " without exactly one leader");
+  CHECK(samples > 100);
+  CHECK(bad == 0);
+}
+
+TEST_CASE("after kill -9 of the leader another node leads within two seconds") {
+  auto backend = Sandbox::backend();
+  Cluster3 c(backend.port());
+  int leader = c.wait_single_leader(std::chrono::seconds(5));
+  REQUIRE(leader >= 0);
+  c.nodes[leader]->kill9();
+  c.nodes[leader].reset();
+  double takeover = 0;
+  int next = c.wait_single_leader(std::chrono::seconds(5), &takeover);
+  MESSAGE("takeover after " << takeover << " s");
+  REQUIRE(next >= 0);
+  CHECK(next != leader);
+  CHECK(takeover < 2.0);
+}
+
+TEST_CASE("a leader frozen past its lease does not probe or write after it resumes") {
+  auto backend = Sandbox::backend();
+  auto topo = Sandbox::topology("replicas", 1);
+  Cluster3 c(backend.port(), {{"InstancePollSeconds", "1"}});
+  int leader = c.wait_single_leader(std::chrono::seconds(5));
+  REQUIRE(leader >= 0);
+  auto& frozen = *c.nodes[leader];
+  REQUIRE(frozen.get("/api/discover/127.0.0.1/" + std::to_string(topo.port(1))).status == 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  REQUIRE(metric(frozen, "orchestrator_probes_total") > 0);
+
+  ::kill(frozen.pid(), SIGSTOP);
+  std::this_thread::sleep_for(std::chrono::seconds(3));  // lease is 1.5 s
+  auto others = c.leaders();
+  REQUIRE(others.size() == 1);
+  CHECK(others[0] != leader);
+  ::kill(frozen.pid(), SIGCONT);
+
+  // At once, and for the next seconds, the resumed node is not leader and neither probes nor
+  // sends instance writes to the backend.
+  CHECK(frozen.get("/api/leader-check").status == 404);
+  double probes = metric(frozen, "orchestrator_probes_total");
+  double writes = metric(frozen, "orchestrator_backend_write_statements_total");
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  CHECK(frozen.get("/api/leader-check").status == 404);
+  CHECK(metric(frozen, "orchestrator_probes_total") == probes);
+  CHECK(metric(frozen, "orchestrator_backend_write_statements_total") == writes);
+  CHECK(metric(frozen, "orchestrator_watched_instances") == 0);
+  // The new leader took over the probing.
+  auto& successor = *c.nodes[others[0]];
+  CHECK(metric(successor, "orchestrator_watched_instances") == 2);
+}
+
+TEST_CASE("with the backend down every node is unhealthy and none leads; back up, one leads") {
+  auto backend = Sandbox::backend();
+  Cluster3 c(backend.port());
+  REQUIRE(c.wait_single_leader(std::chrono::seconds(5)) >= 0);
+  for (auto& n : c.nodes) REQUIRE(n->get("/api/health").status == 200);
+
+  backend.stop(0);
+  auto start = Clock::now();
+  bool all_unhealthy = false;
+  while (Clock::now() - start < std::chrono::seconds(4)) {
+    all_unhealthy = true;
+    for (auto& n : c.nodes) all_unhealthy &= n->get("/api/health").status == 500;
+    if (all_unhealthy && c.leaders().empty()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  double down = std::chrono::duration<double>(Clock::now() - start).count();
+  MESSAGE("all nodes unhealthy and leaderless " << down << " s after the backend stopped");
+  CHECK(all_unhealthy);
+  CHECK(c.leaders().empty());
+  CHECK(down <= 2.5);
+  auto body = c.nodes[0]->get("/api/health").body;
+  CHECK(body.find("\"Code\":\"ERROR\"") != std::string::npos);
+  CHECK(body.find("orc_backend_pass") == std::string::npos);
+
+  backend.start(0);
+  double back = 0;
+  CHECK(c.wait_single_leader(std::chrono::seconds(10), &back) >= 0);
+  MESSAGE("one leader again " << back << " s after the backend restarted");
+}
