@@ -42,7 +42,8 @@ using self_ptr = election_actor::stateful_pointer<election_state>;
 /// Tells discovery when leadership changed (including a deadline that passed silently).
 void announce(self_ptr self) {
   auto& st = self->state;
-  bool leader = st.settings.leadership->is_leader();
+  bool ready = !st.settings.duties_ready || st.settings.duties_ready->load();
+  bool leader = ready && st.settings.leadership->is_leader();
   if (leader == st.announced_leader) return;
   st.announced_leader = leader;
   if (leader)

@@ -3,6 +3,7 @@
 // registers node health every second, and turns leadership on and off for the leader-only
 // duties (discovery today; detection and recovery later).
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -42,6 +43,9 @@ struct ElectionSettings {
   std::shared_ptr<Leadership> leadership;
   std::shared_ptr<HealthBoard> health;
   discovery_actor discovery;  ///< told active(true/false) as leadership changes
+  /// Leader duties start only once this is set (the schema is deployed); the lease itself
+  /// may be won earlier, so an empty backend gets a leader within one renewal.
+  std::shared_ptr<const std::atomic<bool>> duties_ready;
 };
 
 election_actor spawn_election(caf::actor_system& sys, ElectionSettings settings);

@@ -179,7 +179,9 @@ bool wait_output(int fd, bool open, int ms, std::string& tail) {
     poll(nullptr, 0, ms);
     return false;
   }
-  struct pollfd pfd{fd, POLLIN, 0};
+  struct pollfd pfd {
+    fd, POLLIN, 0
+  };
   int ready = poll(&pfd, 1, ms);
   if (ready > 0) return drain(fd, tail);
   return true;

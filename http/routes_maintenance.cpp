@@ -67,9 +67,8 @@ void register_maintenance_routes(httplib::Server& srv, const ApiContext& ctx,
     const std::string owner = req.matches[3], reason = req.matches[4];
     auto seconds = duration_seconds(req.matches.size() > 5 ? req.matches[5].str() : "", res);
     if (!seconds) return;
-    auto error = ctx.run_storage_job([&](soci::session& s) {
-      storage::begin_downtime(s, *key, owner, reason, *seconds);
-    });
+    auto error = ctx.run_storage_job(
+        [&](soci::session& s) { storage::begin_downtime(s, *key, owner, reason, *seconds); });
     if (!error.empty()) return respond_error(res, "Cannot begin downtime: " + error);
     ctx.snapshots->mark_dirty();
     respond_ok(res, "Downtime begun: " + key->str(), key_json(*key));
@@ -77,8 +76,7 @@ void register_maintenance_routes(httplib::Server& srv, const ApiContext& ctx,
   srv.Get(api + "/begin-downtime" + hp + "/" + kSeg + "/" + kSeg, begin_downtime);
   srv.Get(api + "/begin-downtime" + hp + "/" + kSeg + "/" + kSeg + "/" + kSeg, begin_downtime);
 
-  srv.Get(api + "/end-downtime" + hp, [&ctx](const httplib::Request& req,
-                                             httplib::Response& res) {
+  srv.Get(api + "/end-downtime" + hp, [&ctx](const httplib::Request& req, httplib::Response& res) {
     auto key = instance_key_from_path(req.matches[1], req.matches[2], res);
     if (!key) return;
     auto error = ctx.run_storage_job([&](soci::session& s) { storage::end_downtime(s, *key); });
@@ -129,8 +127,7 @@ void register_maintenance_routes(httplib::Server& srv, const ApiContext& ctx,
                                                 httplib::Response& res) {
     auto key = instance_key_from_path(req.matches[1], req.matches[2], res);
     if (!key) return;
-    auto error =
-        ctx.run_storage_job([&](soci::session& s) { storage::end_maintenance(s, *key); });
+    auto error = ctx.run_storage_job([&](soci::session& s) { storage::end_maintenance(s, *key); });
     if (!error.empty()) return respond_error(res, "Cannot end maintenance: " + error);
     ctx.snapshots->mark_dirty();
     respond_ok(res, "Maintenance ended: " + key->str(), key_json(*key));
@@ -154,23 +151,23 @@ void register_maintenance_routes(httplib::Server& srv, const ApiContext& ctx,
     respond_ok(res, "Maintenance ended: " + std::to_string(id), std::to_string(id));
   });
 
-  srv.Get(api + "/in-maintenance" + hp, [&ctx](const httplib::Request& req,
-                                               httplib::Response& res) {
-    auto key = instance_key_from_path(req.matches[1], req.matches[2], res);
-    if (!key) return;
-    bool in_maintenance = false;
-    auto error = ctx.run_storage_job([&](soci::session& s) {
-      in_maintenance = storage::active_maintenance(s, *key).has_value();
-    });
-    if (!error.empty()) return respond_error(res, "Cannot read maintenance: " + error);
-    // As upstream: the message is the instance key when it is in maintenance, else empty.
-    respond_ok(res, in_maintenance ? key->str() : "", in_maintenance ? "true" : "false");
-  });
+  srv.Get(api + "/in-maintenance" + hp,
+          [&ctx](const httplib::Request& req, httplib::Response& res) {
+            auto key = instance_key_from_path(req.matches[1], req.matches[2], res);
+            if (!key) return;
+            bool in_maintenance = false;
+            auto error = ctx.run_storage_job([&](soci::session& s) {
+              in_maintenance = storage::active_maintenance(s, *key).has_value();
+            });
+            if (!error.empty()) return respond_error(res, "Cannot read maintenance: " + error);
+            // As upstream: the message is the instance key when it is in maintenance, else empty.
+            respond_ok(res, in_maintenance ? key->str() : "", in_maintenance ? "true" : "false");
+          });
 
   srv.Get(api + "/maintenance", [&ctx](const httplib::Request&, httplib::Response& res) {
     std::vector<storage::MaintenanceLock> locks;
-    auto error = ctx.run_storage_job(
-        [&](soci::session& s) { locks = storage::read_active_maintenance(s); });
+    auto error =
+        ctx.run_storage_job([&](soci::session& s) { locks = storage::read_active_maintenance(s); });
     if (!error.empty()) return respond_error(res, "Cannot read maintenance: " + error);
     respond_json(res, maintenance_json(locks));
   });

@@ -162,7 +162,7 @@ struct ReplicationAnalysis {
   bool last_check_partial_success = false;
   int count_replicas = 0;
   int count_valid_replicas = 0;
-  int count_valid_replicating_replicas = 0;  ///< valid, IO and SQL threads both running
+  int count_valid_replicating_replicas = 0;             ///< valid, IO and SQL threads both running
   int count_replicas_failing_to_connect_to_master = 0;  ///< valid, IO down, SQL up, error
   int count_downtimed_replicas = 0;
   int replication_depth = 0;
@@ -195,8 +195,8 @@ struct ReplicationAnalysis {
   int count_mixed_based_logging_replicas = 0;
   int count_row_based_logging_replicas = 0;
   int count_distinct_major_versions_logging_replicas = 0;
-  int count_delayed_replicas = 0;  ///< sql_delay > 0
-  int count_lagging_replicas = 0;  ///< replication lag known and above the threshold
+  int count_delayed_replicas = 0;       ///< sql_delay > 0
+  int count_lagging_replicas = 0;       ///< replication lag known and above the threshold
   bool is_actionable_recovery = false;  ///< is_actionable(analysis)
   /// Set by the recovery machinery (the node and the period that registered it), not here.
   std::string processing_node_hostname;

@@ -102,8 +102,8 @@ void add_replicas(ReplicationAnalysis& a, const std::vector<const Instance*>& re
     }
     if (r->sql_delay > 0) ++a.count_delayed_replicas;
     // SQL: slave_lag_seconds > N is NULL (not counted) when the lag is unknown.
-    if (r->replication_lag_seconds && *r->replication_lag_seconds >
-                                          settings.reasonable_replication_lag_seconds)
+    if (r->replication_lag_seconds &&
+        *r->replication_lag_seconds > settings.reasonable_replication_lag_seconds)
       ++a.count_lagging_replicas;
     if (first || r->gtid_mode < a.min_replica_gtid_mode) a.min_replica_gtid_mode = r->gtid_mode;
     if (first || r->gtid_mode > a.max_replica_gtid_mode) a.max_replica_gtid_mode = r->gtid_mode;
@@ -140,8 +140,8 @@ ReplicationAnalysis aggregate(const Instance& m, const std::vector<const Instanc
   a.analyzed_instance_physical_environment = m.physical_environment;
   a.analyzed_instance_binlog_coordinates = m.self_binlog_coordinates;
   a.analyzed_instance_binlog_coordinates.type = 0;
-  a.is_master = has_no_master(m) && (m.replication_group_name.empty() ||
-                                     m.replication_group_member_role == "PRIMARY");
+  a.is_master = has_no_master(m) &&
+                (m.replication_group_name.empty() || m.replication_group_member_role == "PRIMARY");
   a.is_replication_group_member =
       !m.replication_group_name.empty() && m.replication_group_member_state != "OFFLINE";
   a.is_co_master = m.is_co_master;
@@ -165,8 +165,9 @@ ReplicationAnalysis aggregate(const Instance& m, const std::vector<const Instanc
   a.gtid_mode = m.gtid_mode;
   a.is_read_only = m.read_only;
   const auto stale = input.stale_binlog_seconds.find(m.key);
-  a.is_stale_binlog_coordinates = stale != input.stale_binlog_seconds.end() &&
-                                  stale->second > settings.reasonable_locked_semi_sync_master_seconds;
+  a.is_stale_binlog_coordinates =
+      stale != input.stale_binlog_seconds.end() &&
+      stale->second > settings.reasonable_locked_semi_sync_master_seconds;
   add_replicas(a, replicas, settings);
   return a;
 }

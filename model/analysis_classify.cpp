@@ -21,8 +21,7 @@ AnalysisCode classify_master(const ReplicationAnalysis& a, const AnalysisSetting
     if (valid < n && valid > 0 && replicating == 0) return C::DeadMasterAndSomeReplicas;
     if (a.count_lagging_replicas == n && a.count_delayed_replicas < n && replicating > 0)
       return C::UnreachableMasterWithLaggingReplicas;
-    if (!a.last_check_partial_success && valid > 0 && replicating > 0)
-      return C::UnreachableMaster;
+    if (!a.last_check_partial_success && valid > 0 && replicating > 0) return C::UnreachableMaster;
     // Partial success (the server answered its first query) is noise unless a replica
     // confirms it cannot connect either.
     if (a.last_check_partial_success && a.count_replicas_failing_to_connect_to_master > 0 &&

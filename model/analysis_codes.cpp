@@ -26,8 +26,7 @@ constexpr const char* kMasterReachableNoneReplicating =
 
 const CodeInfo kCodes[] = {
     {AnalysisCode::NoProblem, "NoProblem", "", false},
-    {AnalysisCode::DeadReplicationGroupMemberWithReplicas,
-     "DeadReplicationGroupMemberWithReplicas",
+    {AnalysisCode::DeadReplicationGroupMemberWithReplicas, "DeadReplicationGroupMemberWithReplicas",
      "Group member is unreachable and all its reachable replicas are not replicating", true},
     {AnalysisCode::DeadMasterWithoutReplicas, "DeadMasterWithoutReplicas",
      "Master cannot be reached by orchestrator and has no replica", false},
@@ -139,7 +138,9 @@ const std::vector<AnalysisCode>& all_analysis_codes() {
   return codes;
 }
 
-const char* analysis_code_name(AnalysisCode code) { return info(code).name; }
+const char* analysis_code_name(AnalysisCode code) {
+  return info(code).name;
+}
 
 std::optional<AnalysisCode> analysis_code_from_name(std::string_view name) {
   for (const auto& c : kCodes) {
@@ -148,9 +149,13 @@ std::optional<AnalysisCode> analysis_code_from_name(std::string_view name) {
   return std::nullopt;
 }
 
-const char* analysis_description(AnalysisCode code) { return info(code).description; }
+const char* analysis_description(AnalysisCode code) {
+  return info(code).description;
+}
 
-bool is_actionable(AnalysisCode code) { return info(code).actionable; }
+bool is_actionable(AnalysisCode code) {
+  return info(code).actionable;
+}
 
 const char* structure_warning_name(StructureWarning warning) {
   switch (warning) {

@@ -6,9 +6,13 @@ namespace orc::model {
 
 namespace {
 
-const char* go_bool(bool b) { return b ? "true" : "false"; }
+const char* go_bool(bool b) {
+  return b ? "true" : "false";
+}
 
-bool has_successor(const HookContext& c) { return !c.successor_host.empty(); }
+bool has_successor(const HookContext& c) {
+  return !c.successor_host.empty();
+}
 
 /// The value of placeholder `name` (without braces); false when `name` is not a placeholder.
 bool placeholder_value(std::string_view name, const HookContext& c, std::string& out) {

@@ -8,18 +8,30 @@ namespace orc::storage {
 
 namespace {
 
-const char* kInForce =
-    "dd.downtime_active = 1 AND IFNULL(dd.end_timestamp, NOW()) > NOW()";
+const char* kInForce = "dd.downtime_active = 1 AND IFNULL(dd.end_timestamp, NOW()) > NOW()";
+
+/// An integer column of a row. MariaDB types CAST(x AS SIGNED) as INT or BIGINT depending on
+/// the width of x, and soci::row::get needs the exact type.
+long long int_at(const soci::row& r, std::size_t i) {
+  switch (r.get_properties(i).get_data_type()) {
+    case soci::dt_integer:
+      return r.get<int>(i);
+    case soci::dt_unsigned_long_long:
+      return static_cast<long long>(r.get<unsigned long long>(i));
+    default:
+      return r.get<long long>(i);
+  }
+}
 
 DowntimeRow to_row(const soci::row& r) {
   DowntimeRow d;
   d.key.hostname = r.get<std::string>(0);
-  d.key.port = static_cast<int>(r.get<long long>(1));
+  d.key.port = static_cast<int>(int_at(r, 1));
   d.owner = r.get<std::string>(2);
   d.reason = r.get<std::string>(3);
   d.begin_timestamp = r.get<std::string>(4);
   d.end_timestamp = r.get<std::string>(5);
-  d.seconds_remaining = r.get<long long>(6);
+  d.seconds_remaining = int_at(r, 6);
   return d;
 }
 

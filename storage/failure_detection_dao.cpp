@@ -36,23 +36,36 @@ std::vector<model::InstanceKey> parse_key_list(const std::string& text) {
   return out;
 }
 
+/// An integer column of a row. MariaDB types CAST(x AS SIGNED) as INT or BIGINT depending on
+/// the width of x, and soci::row::get needs the exact type.
+long long int_at(const soci::row& r, std::size_t i) {
+  switch (r.get_properties(i).get_data_type()) {
+    case soci::dt_integer:
+      return r.get<int>(i);
+    case soci::dt_unsigned_long_long:
+      return static_cast<long long>(r.get<unsigned long long>(i));
+    default:
+      return r.get<long long>(i);
+  }
+}
+
 FailureDetection to_detection(const soci::row& r) {
   FailureDetection d;
-  d.id = r.get<long long>(0);
+  d.id = int_at(r, 0);
   d.key.hostname = r.get<std::string>(1);
-  d.key.port = static_cast<int>(r.get<long long>(2));
-  d.in_active_period = r.get<long long>(3) != 0;
+  d.key.port = static_cast<int>(int_at(r, 2));
+  d.in_active_period = int_at(r, 3) != 0;
   d.start_active_period = r.get<std::string>(4, "");
-  d.end_active_period_unixtime = r.get<long long>(5);
+  d.end_active_period_unixtime = int_at(r, 5);
   d.processing_node_hostname = r.get<std::string>(6);
   d.processing_node_token = r.get<std::string>(7);
   d.analysis = r.get<std::string>(8);
   d.cluster_name = r.get<std::string>(9);
   d.cluster_alias = r.get<std::string>(10);
-  d.count_affected_slaves = static_cast<int>(r.get<long long>(11));
+  d.count_affected_slaves = static_cast<int>(int_at(r, 11));
   d.slave_hosts = parse_key_list(r.get<std::string>(12));
-  d.is_actionable = r.get<long long>(13) != 0;
-  d.related_recovery_id = r.get<long long>(14);
+  d.is_actionable = int_at(r, 13) != 0;
+  d.related_recovery_id = int_at(r, 14);
   return d;
 }
 

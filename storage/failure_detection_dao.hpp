@@ -38,7 +38,7 @@ struct FailureDetection {
   int64_t id = 0;  ///< detection_id
   model::InstanceKey key;
   bool in_active_period = false;
-  std::string start_active_period;  ///< "YYYY-MM-DD HH:MM:SS", session time zone
+  std::string start_active_period;         ///< "YYYY-MM-DD HH:MM:SS", session time zone
   int64_t end_active_period_unixtime = 0;  ///< 0 while active
   std::string processing_node_hostname;
   std::string processing_node_token;
@@ -48,7 +48,8 @@ struct FailureDetection {
   int count_affected_slaves = 0;
   std::vector<model::InstanceKey> slave_hosts;
   bool is_actionable = false;
-  int64_t related_recovery_id = 0;  ///< latest topology_recovery with this last_detection_id; 0 none
+  int64_t related_recovery_id =
+      0;  ///< latest topology_recovery with this last_detection_id; 0 none
 };
 
 /// Registers a detection (INSERT IGNORE with in_active_period=1, end_active_period_unixtime=0,
@@ -77,8 +78,8 @@ int acknowledge_failure_detections(soci::session& s, const DetectionScope& scope
 
 /// Detections newest first, `limit` rows from `offset` (audit-failure-detection pages). With
 /// `cluster`, only rows whose cluster_name or cluster_alias equals it.
-std::vector<FailureDetection> read_failure_detections(soci::session& s, int limit, int offset,
-                                                      const std::optional<std::string>& cluster = {});
+std::vector<FailureDetection> read_failure_detections(
+    soci::session& s, int limit, int offset, const std::optional<std::string>& cluster = {});
 
 /// One detection by id (audit-failure-detection/id/:id).
 std::optional<FailureDetection> read_failure_detection(soci::session& s, int64_t id);

@@ -26,20 +26,33 @@ const char* kColumns =
     "CAST(IFNULL(maintenance_active, 0) AS SIGNED), "
     "CAST(IFNULL(TIMESTAMPDIFF(SECOND, begin_timestamp, NOW()), 0) AS SIGNED)";
 
+/// An integer column of a row. MariaDB types CAST(x AS SIGNED) as INT or BIGINT depending on
+/// the width of x, and soci::row::get needs the exact type.
+long long int_at(const soci::row& r, std::size_t i) {
+  switch (r.get_properties(i).get_data_type()) {
+    case soci::dt_integer:
+      return r.get<int>(i);
+    case soci::dt_unsigned_long_long:
+      return static_cast<long long>(r.get<unsigned long long>(i));
+    default:
+      return r.get<long long>(i);
+  }
+}
+
 MaintenanceLock to_lock(const soci::row& r) {
   MaintenanceLock m;
-  m.id = r.get<long long>(0);
+  m.id = int_at(r, 0);
   m.key.hostname = r.get<std::string>(1);
-  m.key.port = static_cast<int>(r.get<long long>(2));
+  m.key.port = static_cast<int>(int_at(r, 2));
   m.owner = r.get<std::string>(3);
   m.reason = r.get<std::string>(4);
   m.begin_timestamp = r.get<std::string>(5);
   m.end_timestamp = r.get<std::string>(6);
   m.processing_node_hostname = r.get<std::string>(7);
   m.processing_node_token = r.get<std::string>(8);
-  m.explicitly_bounded = r.get<long long>(9) != 0;
-  m.active = r.get<long long>(10) == 1;
-  m.seconds_elapsed = r.get<long long>(11);
+  m.explicitly_bounded = int_at(r, 9) != 0;
+  m.active = int_at(r, 10) == 1;
+  m.seconds_elapsed = int_at(r, 11);
   return m;
 }
 
@@ -74,17 +87,20 @@ void delete_expired_lock(soci::session& s, const model::InstanceKey& key) {
       soci::use(key.hostname), soci::use(key.port);
 }
 
-int affected(soci::statement& st) { return static_cast<int>(st.get_affected_rows()); }
+int affected(soci::statement& st) {
+  return static_cast<int>(st.get_affected_rows());
+}
 
 }  // namespace
 
 std::string BeginMaintenanceResult::refusal_message(const model::InstanceKey& key) const {
   if (acquired) return "";
-  if (!holder) return "Cannot begin maintenance on " + key.str() + ": it is already under maintenance";
+  if (!holder)
+    return "Cannot begin maintenance on " + key.str() + ": it is already under maintenance";
   const auto& h = *holder;
   return "Cannot begin maintenance on " + key.str() + ": held by " + h.owner + " (node " +
-         h.processing_node_hostname + ") since " + h.begin_timestamp + " until " +
-         h.end_timestamp + ": " + h.reason;
+         h.processing_node_hostname + ") since " + h.begin_timestamp + " until " + h.end_timestamp +
+         ": " + h.reason;
 }
 
 BeginMaintenanceResult begin_maintenance(soci::session& s, const model::InstanceKey& key,
@@ -106,8 +122,7 @@ BeginMaintenanceResult begin_maintenance(soci::session& s, const model::Instance
                         "VALUES (:h, :p, 1, NOW(), LEAST(NOW() + INTERVAL :d SECOND, "
                         "FROM_UNIXTIME(2147483647)), :o, :r, :nh, :nt, :b)",
            soci::use(key.hostname), soci::use(key.port), soci::use(duration), soci::use(owner),
-           soci::use(reason), soci::use(node.hostname), soci::use(node.token),
-           soci::use(bounded));
+           soci::use(reason), soci::use(node.hostname), soci::use(node.token), soci::use(bounded));
       insert.execute(true);
       if (affected(insert) == 1) {
         long long id = 0;
@@ -152,8 +167,7 @@ bool end_maintenance_by_id(soci::session& s, int64_t id) {
   return affected(st) > 0;
 }
 
-std::optional<MaintenanceLock> active_maintenance(soci::session& s,
-                                                  const model::InstanceKey& key) {
+std::optional<MaintenanceLock> active_maintenance(soci::session& s, const model::InstanceKey& key) {
   auto locks = read_locks(
       s, "maintenance_active = 1 AND hostname = :h AND port = :p AND end_timestamp > NOW()", &key);
   if (locks.empty()) return std::nullopt;

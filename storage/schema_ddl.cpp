@@ -470,7 +470,11 @@ TableSpec orchestrator_db_deployments() {
 }  // namespace
 
 const std::vector<TableSpec>& schema_tables() {
-  static const std::vector<TableSpec> tables = {database_instance(),
+  // The election tables come first: a node starting on an empty backend elects a leader as
+  // soon as they exist, while the rest of the schema is still being created.
+  static const std::vector<TableSpec> tables = {active_node(),
+                                                node_health(),
+                                                database_instance(),
                                                 database_instance_maintenance(),
                                                 database_instance_downtime(),
                                                 candidate_database_instance(),
@@ -483,8 +487,6 @@ const std::vector<TableSpec>& schema_tables() {
                                                 topology_failure_detection(),
                                                 blocked_topology_recovery(),
                                                 global_recovery_disable(),
-                                                active_node(),
-                                                node_health(),
                                                 node_health_history(),
                                                 audit(),
                                                 cluster_alias(),

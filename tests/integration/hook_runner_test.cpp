@@ -42,7 +42,9 @@ std::string read_file(const std::string& path) {
   return ss.str();
 }
 
-bool file_exists(const std::string& path) { return access(path.c_str(), F_OK) == 0; }
+bool file_exists(const std::string& path) {
+  return access(path.c_str(), F_OK) == 0;
+}
 
 /// True while `pid` is a live (not zombie) process.
 bool alive(pid_t pid) {
@@ -111,9 +113,10 @@ TEST_CASE("only the tail of a long output is kept") {
 TEST_CASE("hook environment variables are visible and override inherited ones") {
   setenv("ORC_HOOK_TEST_INHERITED", "from-parent", 1);
   setenv("ORC_FAILED_HOST", "stale-value", 1);
-  auto r = run("printf '%s|%s|%s' \"$ORC_FAILED_HOST\" \"$ORC_FAILED_PORT\" "
-               "\"$ORC_HOOK_TEST_INHERITED\"",
-               {{"ORC_FAILED_HOST", "db-1.example"}, {"ORC_FAILED_PORT", "3306"}});
+  auto r =
+      run("printf '%s|%s|%s' \"$ORC_FAILED_HOST\" \"$ORC_FAILED_PORT\" "
+          "\"$ORC_HOOK_TEST_INHERITED\"",
+          {{"ORC_FAILED_HOST", "db-1.example"}, {"ORC_FAILED_PORT", "3306"}});
   unsetenv("ORC_FAILED_HOST");
   unsetenv("ORC_HOOK_TEST_INHERITED");
   CHECK(r.exit_code == 0);
@@ -153,8 +156,8 @@ TEST_CASE("a hook that ignores SIGTERM is killed with SIGKILL after the grace pe
   TempDir dir;
   auto pidfile = dir.file("child.pid");
   auto start = std::chrono::steady_clock::now();
-  auto r = run("trap '' TERM; sleep 300 & echo $! > " + pidfile + "; while :; do sleep 1; done",
-               {}, seconds(1));
+  auto r = run("trap '' TERM; sleep 300 & echo $! > " + pidfile + "; while :; do sleep 1; done", {},
+               seconds(1));
   double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   CHECK(r.timed_out);
   CHECK(r.exit_code == 128 + SIGKILL);
@@ -223,8 +226,7 @@ TEST_CASE("pre-hooks stop at the first failure and post-hooks run them all") {
 TEST_CASE("a timed-out pre-hook aborts the rest of the list") {
   TempDir dir;
   auto marker = dir.file("after-timeout");
-  auto results =
-      run_hooks({"sleep 30", "touch " + marker}, {}, "bash", seconds(1), true);
+  auto results = run_hooks({"sleep 30", "touch " + marker}, {}, "bash", seconds(1), true);
   REQUIRE(results.size() == 1);
   CHECK(results[0].timed_out);
   CHECK_FALSE(file_exists(marker));

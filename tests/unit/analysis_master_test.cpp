@@ -110,11 +110,10 @@ const std::vector<CodeCase> kCases = {
      // The first query answered and no replica complains: treated as noise.
      [](Topology& t) { t["m"].last_check_partial_success = true; }, C::NoProblem},
     {"a partly answering master one of whose replicas cannot connect", C::UnreachableMaster, "m",
-     unreachable_master_partial_success,
-     [](Topology& t) { t["r1"] = Topology{}.add("r1", "m"); }, C::NoProblem},
+     unreachable_master_partial_success, [](Topology& t) { t["r1"] = Topology{}.add("r1", "m"); },
+     C::NoProblem},
     {"a semi-sync master whose position has been frozen too long", C::LockedSemiSyncMaster, "m",
-     locked_semi_sync_master,
-     [](Topology& t) { t.input.stale_binlog_seconds[key("m")] = 5; },
+     locked_semi_sync_master, [](Topology& t) { t.input.stale_binlog_seconds[key("m")] = 5; },
      C::LockedSemiSyncMasterHypothesis},
     {"a semi-sync master waiting for acknowledgements, position not yet known to be frozen",
      C::LockedSemiSyncMasterHypothesis, "m", semi_sync_master_waiting,
@@ -157,7 +156,9 @@ const std::vector<CodeCase> kCases = {
 
 }  // namespace
 
-const std::vector<CodeCase>& master_code_cases() { return kCases; }
+const std::vector<CodeCase>& master_code_cases() {
+  return kCases;
+}
 
 TEST_CASE("Each master analysis code is produced by its topology and not by its near miss") {
   check_code_cases(master_code_cases());

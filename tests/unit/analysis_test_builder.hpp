@@ -28,7 +28,9 @@ constexpr int kPort = 3306;
 inline const char* kConnectError =
     "error reconnecting to master 'repl@m:3306' - retry-time: 60  retries: 1";
 
-inline InstanceKey key(const std::string& name) { return {name, kPort}; }
+inline InstanceKey key(const std::string& name) {
+  return {name, kPort};
+}
 
 /// Unreachable by orchestrator: the check failed and not even the first query succeeded.
 inline void dead(Instance& i) {
@@ -62,6 +64,8 @@ struct Topology {
   orc::model::AnalysisInput input;  ///< everything but `instances`, filled by run()
   orc::model::AnalysisSettings settings;
   orc::model::AnalysisHints hints;
+  /// Off to analyse hand-set cluster attributes (e.g. stale backend rows).
+  bool derive_clusters = true;
 
   /// Adds a healthy instance named `name`, replicating from `master` when given.
   Instance& add(const std::string& name, const std::string& master = "") {
@@ -92,11 +96,11 @@ struct Topology {
     return it->second;
   }
 
-  /// Derives cluster names and depths (model/topology.hpp), then analyses.
+  /// Derives cluster names and depths (model/topology.hpp) unless told not to, then analyses.
   std::vector<ReplicationAnalysis> run() const {
     orc::model::AnalysisInput in = input;
     for (const auto& name : order) in.instances.push_back(nodes.at(name));
-    orc::model::derive_cluster_attributes(in.instances);
+    if (derive_clusters) orc::model::derive_cluster_attributes(in.instances);
     return orc::model::analyze(in, settings, hints);
   }
 

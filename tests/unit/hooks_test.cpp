@@ -45,7 +45,9 @@ HookContext full_context() {
   return c;
 }
 
-std::string expand(const std::string& text) { return expand_hook_placeholders(text, full_context()); }
+std::string expand(const std::string& text) {
+  return expand_hook_placeholders(text, full_context());
+}
 
 std::map<std::string, std::string> env_map(const HookContext& c) {
   std::map<std::string, std::string> m;

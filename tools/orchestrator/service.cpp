@@ -82,20 +82,6 @@ std::vector<model::InstanceKey> seeds(const model::Config& cfg) {
 
 int run_service(const model::Config& cfg, const model::CliArgs& args) {
   auto backend = backend_endpoint(cfg);
-  if (!cfg.SkipOrchestratorDatabaseUpdate) {
-    try {
-      auto session = storage::open_session(backend);
-      auto report = storage::deploy_schema(*session, app_version(), false);
-      if (report.deployed)
-        spdlog::info("backend schema deployed for {} ({} statements)", report.version,
-                     report.statements_run);
-    } catch (const std::exception& e) {
-      spdlog::error("cannot prepare the backend database {}: {}",
-                    storage::describe_endpoint(backend), e.what());
-      return 1;
-    }
-  }
-
   caf::actor_system_config caf_cfg;
   caf_cfg.set("scheduler.max-threads", 2);
   // Blocking work runs on detached actors; the cooperative workers only route messages, so a
@@ -157,6 +143,8 @@ int run_service(const model::Config& cfg, const model::CliArgs& args) {
   election_settings.leadership = leadership;
   election_settings.health = health;
   election_settings.discovery = discovery;
+  auto duties_ready = std::make_shared<std::atomic<bool>>(false);
+  election_settings.duties_ready = duties_ready;
 
   http::ApiContext ctx;
   ctx.system = &system;
@@ -172,17 +160,39 @@ int run_service(const model::Config& cfg, const model::CliArgs& args) {
   auto election = actors::spawn_election(system, election_settings);
   ctx.election = election;
 
-  http::ApiServer server(ctx);
-  std::string error;
-  if (!server.start(cfg.ListenAddress, error)) {
-    spdlog::error("{}", error);
+  auto stop_actors = [&] {
     for (const caf::actor& a : {caf::actor_cast<caf::actor>(election),
                                 caf::actor_cast<caf::actor>(discovery),
                                 caf::actor_cast<caf::actor>(storage)})
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  };
+  http::ApiServer server(ctx);
+  std::string error;
+  if (!server.start(cfg.ListenAddress, error)) {
+    spdlog::error("{}", error);
+    stop_actors();
     return 1;
   }
   spdlog::info("node {} started (token {}...)", node.hostname, node.token.substr(0, 8));
+
+  // The election runs meanwhile: its tables are created first, so on an empty backend a
+  // leader exists before the rest of the schema; leader duties wait for the whole of it.
+  if (!cfg.SkipOrchestratorDatabaseUpdate) {
+    try {
+      auto session = storage::open_session(backend);
+      auto report = storage::deploy_schema(*session, app_version(), false);
+      if (report.deployed)
+        spdlog::info("backend schema deployed for {} ({} statements)", report.version,
+                     report.statements_run);
+    } catch (const std::exception& e) {
+      spdlog::error("cannot prepare the backend database {}: {}",
+                    storage::describe_endpoint(backend), e.what());
+      server.stop();
+      stop_actors();
+      return 1;
+    }
+  }
+  duties_ready->store(true);
 
   signal(SIGINT, on_signal);
   signal(SIGTERM, on_signal);
