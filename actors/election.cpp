@@ -80,7 +80,6 @@ void renew(election_state& st) {
 void register_health(election_state& st) {
   auto now = Clock::now();
   if (now < st.next_health) return;
-  st.next_health = now + std::chrono::seconds(1);
   try {
     auto& s = st.db();
     storage::register_node_health(s, st.settings.node, "HttpMode", "", st.settings.app_version,
@@ -88,6 +87,7 @@ void register_health(election_state& st) {
     auto active = storage::read_active_node(s);
     auto available = storage::read_available_nodes(s, 2, true);
     st.settings.health->publish_success(std::move(active), std::move(available));
+    st.next_health = now + std::chrono::seconds(1);  // a failure retries at the next tick
   } catch (const std::exception& e) {
     st.on_error(e);
   }

@@ -33,6 +33,9 @@ struct ApiContext {
   std::shared_ptr<const actors::HealthBoard> health;
   model::NodeIdentity node;
   std::string app_version;
+  /// Set once the backend schema is deployed: /api/lb-check answers 200 only from then on,
+  /// so load balancers (and tests) send traffic to nodes that can serve it.
+  std::shared_ptr<const std::atomic<bool>> ready;
 
   /// The current snapshot, refreshed first when older than `max_age_ms` or dirty.
   /// Returns nullptr when the backend cannot be read and no snapshot exists.

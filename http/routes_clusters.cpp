@@ -114,8 +114,9 @@ void register_cluster_routes(httplib::Server& srv, const ApiContext& ctx,
 }
 
 void register_misc_routes(httplib::Server& srv, const ApiContext& ctx, const std::string& api) {
-  (void)ctx;
-  auto ok = [](const httplib::Request&, httplib::Response& res) {
+  auto ok = [&ctx](const httplib::Request&, httplib::Response& res) {
+    if (ctx.ready && !ctx.ready->load())
+      return respond_json(res, json_string("Not ready: deploying the backend schema"), 503);
     respond_json(res, json_string("OK"));
   };
   srv.Get(api + "/lb-check", ok);

@@ -74,8 +74,9 @@ std::vector<MaintenanceLock> read_locks(soci::session& s, const std::string& whe
 }
 
 /// Deletes this instance's expired active row, if any. Checked with a plain (non-locking)
-/// read first: a DELETE that finds nothing still takes gap locks, which would make every
-/// concurrent begin deadlock against the others' INSERTs.
+/// read first: a DELETE takes gap locks even when it finds nothing, and those deadlock with
+/// concurrent INSERTs. This way only the rare race over an expired row meets deadlocks, and
+/// begin_maintenance retries them.
 void delete_expired_lock(soci::session& s, const model::InstanceKey& key) {
   long long expired = 0;
   s << "SELECT COUNT(*) FROM database_instance_maintenance WHERE maintenance_active = 1 AND "

@@ -171,7 +171,8 @@ TEST_CASE("racing sessions on one instance: exactly one takes the lock each roun
   for (int i = 0; i < kThreads; ++i) sessions.push_back(open_session(backend().endpoint));
   auto& s = *backend().session;
   for (int round = 0; round < kRounds; ++round) {
-    // Every other round starts from an expired lock, so the racers also race on removing it.
+    // Every other round starts from an expired lock, so the racers also race on removing it:
+    // there InnoDB picks deadlock victims among them, which begin_maintenance must retry.
     if (round % 2 == 1) {
       REQUIRE(begin_maintenance(s, db3, "old", "expired", 60, node_a, true).acquired);
       s << "UPDATE database_instance_maintenance SET end_timestamp = NOW() - INTERVAL 5 SECOND "

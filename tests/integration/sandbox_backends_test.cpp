@@ -94,8 +94,9 @@ TEST_CASE("a write on the replicated backend's master reaches its read-only repl
 TEST_CASE("a Galera backend shares writes, survives a killed node and takes it back") {
   const auto setup_started = Clock::now();
   auto sb = Sandbox::backend_galera();
-  MESSAGE("galera setup took "
-          << std::chrono::duration<double>(Clock::now() - setup_started).count() << " s");
+  MESSAGE(
+      "galera setup took " << std::chrono::duration<double>(Clock::now() - setup_started).count()
+                           << " s");
   REQUIRE(sb.size() == 3);
   for (int i = 0; i < 3; ++i) {
     CAPTURE(i);

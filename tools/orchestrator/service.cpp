@@ -156,6 +156,7 @@ int run_service(const model::Config& cfg, const model::CliArgs& args) {
   ctx.health = health;
   ctx.node = node;
   ctx.app_version = app_version();
+  ctx.ready = duties_ready;
 
   auto election = actors::spawn_election(system, election_settings);
   ctx.election = election;
