@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "http/routes.hpp"
+#include "http/routes_maintenance.hpp"
 
 namespace orc::http {
 
@@ -58,6 +59,8 @@ bool ApiServer::start(const std::string& listen_address, std::string& error) {
   register_instance_routes(srv, ctx_, api);
   register_cluster_routes(srv, ctx_, api);
   register_health_routes(srv, ctx_, api);
+  register_analysis_routes(srv, ctx_, api);
+  register_maintenance_routes(srv, ctx_, api, ctx_.node);
   register_metrics_routes(srv, ctx_);
   register_misc_routes(srv, ctx_, api);
 

@@ -83,9 +83,12 @@ class HaproxyProcess {
   HaproxyProcess(int listen_port, const FakeNode& a, const FakeNode& b, const FakeNode& c) {
     std::string cfg = read_file(std::string(ORC_SOURCE_DIR) + "/tools/haproxy/haproxy.cfg.sample");
     replace_once(cfg, "bind 127.0.0.1:3000", "bind 127.0.0.1:" + std::to_string(listen_port));
-    replace_once(cfg, "127.0.0.1:3001", "127.0.0.1:" + std::to_string(a.port()));
-    replace_once(cfg, "127.0.0.1:3002", "127.0.0.1:" + std::to_string(b.port()));
-    replace_once(cfg, "127.0.0.1:3003", "127.0.0.1:" + std::to_string(c.port()));
+    replace_once(cfg, "server orc1 127.0.0.1:3001",
+                 "server orc1 127.0.0.1:" + std::to_string(a.port()));
+    replace_once(cfg, "server orc2 127.0.0.1:3002",
+                 "server orc2 127.0.0.1:" + std::to_string(b.port()));
+    replace_once(cfg, "server orc3 127.0.0.1:3003",
+                 "server orc3 127.0.0.1:" + std::to_string(c.port()));
     char tmpl[] = "/tmp/orc-haproxy-XXXXXX";
     if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
     dir_ = tmpl;
@@ -162,7 +165,8 @@ TEST_CASE("HAProxy with the sample config sends all traffic to the leader and fo
   INFO("haproxy log: " << proxy.log());
   REQUIRE(first >= 0);
   REQUIRE_FALSE(proxy.exited());
-  MESSAGE("first request served by the leader " << first << " s after HAProxy started; " << a.served
+  MESSAGE("first request served by the leader " << first << " s after HAProxy started; "
+                                                << a.served.load()
                                                 << " reached A before its first check");
   const int a_at_start = a.served;
   for (int i = 0; i < 30; ++i) CHECK(through_proxy(port) == "B");

@@ -1,7 +1,10 @@
 #include <iostream>
 #include <regex>
 
+#include "model/analysis_format.hpp"
+#include "model/analysis_setup.hpp"
 #include "model/replication_rules.hpp"
+#include "storage/maintenance_dao.hpp"
 #include "model/topology_render.hpp"
 #include "storage/tag_dao.hpp"
 #include "tools/orchestrator/cli_commands.hpp"
@@ -170,6 +173,19 @@ void add_information_commands(CliCommandTable& t) {
                                return 0;
                              },
                              "print -d when -i can replicate from it"};
+  t["replication-analysis"] = {[](CliContext& ctx) {
+                                 std::set<model::InstanceKey> maintenance;
+                                 for (const auto& lock : storage::read_active_maintenance(ctx.db()))
+                                   maintenance.insert(lock.key);
+                                 model::AnalysisHints hints;
+                                 hints.include_downtimed = false;  // as upstream's CLI
+                                 auto rows = model::analyze(
+                                     model::analysis_input(ctx.snapshot(), maintenance),
+                                     model::analysis_settings(ctx.cfg), hints);
+                                 std::cout << model::analysis_lines(rows);
+                                 return 0;
+                               },
+                               "problems and structure warnings of every cluster, one line each"};
   t["get-cluster-heuristic-lag"] = {[](CliContext& ctx) {
                                       auto cluster = ctx.cluster_arg();
                                       const auto* info = ctx.snapshot().cluster_info(cluster);

@@ -7,6 +7,7 @@
 #include "storage/schema_deploy.hpp"
 #include "tools/orchestrator/app.hpp"
 #include "tools/orchestrator/cli_commands.hpp"
+#include "tools/orchestrator/cli_maintenance.hpp"
 
 namespace orc::app {
 
@@ -60,6 +61,7 @@ int run_cli_command(const model::Config& cfg, const model::CliArgs& args) {
   add_information_commands(table);
   add_tag_commands(table);
   add_meta_commands(table);
+  add_maintenance_commands(table);
   auto name = args.get("c");
   if (name == "help") {
     for (const auto& [cmd, c] : table) std::cout << cmd << "\t" << c.help << "\n";
