@@ -6,7 +6,12 @@
 #include <set>
 
 #include "model/topology.hpp"
+#include "storage/cluster_dao.hpp"
+#include "storage/downtime_dao.hpp"
+#include "storage/election_dao.hpp"
+#include "storage/failure_detection_dao.hpp"
 #include "storage/instance_dao.hpp"
+#include "storage/maintenance_dao.hpp"
 #include "storage/instance_keys_dao.hpp"
 
 namespace orc::actors {
@@ -150,6 +155,24 @@ void reconcile(self_ptr self) {
       });
 }
 
+/// Leader housekeeping: expiries of maintenance, downtime, detections and dead nodes, and the
+/// cluster alias table. One job, at the reconcile interval.
+void housekeeping(self_ptr self) {
+  int block_minutes = self->state.settings.failure_detection_block_minutes;
+  auto job = std::make_shared<StorageJob>();
+  job->run = [block_minutes](soci::session& s) {
+    storage::expire_maintenance(s);
+    storage::expire_downtime(s);
+    storage::clear_expired_failure_detections(s, block_minutes);
+    storage::expire_node_health(s, 5);
+    storage::refresh_cluster_aliases(s);
+  };
+  self->request(self->state.settings.storage, std::chrono::seconds(30), job_atom::value, job)
+      .then([](const std::string& error) {
+        if (!error.empty()) spdlog::warn("leader housekeeping failed: {}", error);
+      });
+}
+
 /// Probes an instance once without watching it (followers): persists it under its master's
 /// stored cluster attributes.
 void discover_inactive(self_ptr self, const model::InstanceKey& key,
@@ -241,6 +264,7 @@ discovery_actor::behavior_type discovery_behavior(self_ptr self, DiscoverySettin
         st.reconcile_armed = false;
         if (!st.active) return;
         reconcile(self);
+        housekeeping(self);
         st.reconcile_armed = true;
         self->delayed_send(self, st.settings.reconcile_interval, reconcile_atom::value);
       },

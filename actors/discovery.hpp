@@ -25,6 +25,7 @@ struct DiscoverySettings {
   /// When set, probing stops the moment the local term ends, even if the election actor is
   /// stuck on a hung backend; results arriving after that are dropped.
   std::shared_ptr<const Leadership> leadership;
+  int failure_detection_block_minutes = 60;  ///< FailureDetectionPeriodBlockMinutes
 };
 
 discovery_actor spawn_discovery(caf::actor_system& sys, DiscoverySettings settings);

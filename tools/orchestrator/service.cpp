@@ -36,8 +36,13 @@ storage::MysqlEndpoint topology_endpoint(const model::Config& cfg) {
   ep.user = cfg.MySQLTopologyUser;
   ep.password = cfg.MySQLTopologyPassword;
   ep.connect_timeout_s = cfg.MySQLConnectTimeoutSeconds;
-  ep.read_timeout_s = cfg.MySQLDiscoveryReadTimeoutSeconds;
-  ep.write_timeout_s = cfg.MySQLDiscoveryReadTimeoutSeconds;
+  // Upstream counts a probe hanging longer than InstancePollSeconds +
+  // ReasonableInstanceCheckSeconds as an invalid check (last_attempted_check, S2); failing the
+  // probe at that point gives the same verdict without the extra backend writes, and lets a
+  // frozen master be seen as unreachable before its replicas time out.
+  int hung_after = cfg.InstancePollSeconds + cfg.ReasonableInstanceCheckSeconds;
+  ep.read_timeout_s = std::max(1, std::min(cfg.MySQLDiscoveryReadTimeoutSeconds, hung_after));
+  ep.write_timeout_s = ep.read_timeout_s;
   return ep;
 }
 
@@ -117,6 +122,7 @@ int run_service(const model::Config& cfg, const model::CliArgs& args) {
   discovery_settings.snapshots = snapshots;
   discovery_settings.seeds = seeds(cfg);
   discovery_settings.leadership = leadership;
+  discovery_settings.failure_detection_block_minutes = cfg.FailureDetectionPeriodBlockMinutes;
   discovery_settings.reconcile_interval = std::chrono::seconds(std::max(10, cfg.InstancePollSeconds));
   for (const auto& f : cfg.DiscoveryIgnoreHostnameFilters) {
     try {

@@ -1,0 +1,120 @@
+// Failure analysis of real topologies through a real node's API, and the CLI agreeing with it.
+
+#include <doctest/doctest.h>
+#include <rapidjson/document.h>
+
+#include <chrono>
+#include <thread>
+
+#include "tests/integration/orchestrator_node.hpp"
+#include "tests/integration/sandbox.hpp"
+
+using namespace orc::test;
+
+namespace {
+
+std::string key_text(int port) { return "127.0.0.1:" + std::to_string(port); }
+
+/// The analysis code the API reports for `port` ("" when the instance has no row).
+std::string analysis_of(const OrchestratorNode& node, int port, bool* skippable = nullptr) {
+  rapidjson::Document d;
+  d.Parse(node.get("/api/replication-analysis").body.c_str());
+  if (!d.IsObject() || !d.HasMember("Details") || !d["Details"].IsArray()) return "";
+  for (const auto& row : d["Details"].GetArray()) {
+    if (row["AnalyzedInstanceKey"]["Port"].GetInt() != port) continue;
+    if (skippable) *skippable = row["SkippableDueToDowntime"].GetBool();
+    return row["Analysis"].GetString();
+  }
+  return "";
+}
+
+/// Waits until the analysis of `port` is `code`; returns the seconds taken or -1.
+double wait_analysis(const OrchestratorNode& node, int port, const std::string& code,
+                     std::chrono::seconds timeout) {
+  auto start = std::chrono::steady_clock::now();
+  while (std::chrono::steady_clock::now() - start < timeout) {
+    if (analysis_of(node, port) == code)
+      return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return -1;
+}
+
+struct Watched {
+  Sandbox backend = Sandbox::backend();
+  Sandbox topo;
+  int http_port = free_port();
+  OrchestratorNode node;
+  Watched(const std::string& kind, int n)
+      : topo(Sandbox::topology(kind, n)),
+        node(node_config_json(backend.port(), http_port, {{"InstancePollSeconds", "1"}}),
+             http_port) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(600));  // leader elected
+    REQUIRE(node.get("/api/discover/127.0.0.1/" + std::to_string(topo.port(0))).status == 200);
+    auto start = std::chrono::steady_clock::now();
+    while (analysis_of(node, topo.port(0)) != "NoProblem" &&
+           std::chrono::steady_clock::now() - start < std::chrono::seconds(5)) {
+      rapidjson::Document d;
+      d.Parse(node.get("/api/cluster/" + key_text(topo.port(0))).body.c_str());
+      if (d.IsArray() && static_cast<int>(d.Size()) == topo.size()) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+};
+
+}  // namespace
+
+TEST_CASE("killing a master is analysed as DeadMaster, by the API and the CLI alike") {
+  Watched w("replicas", 3);
+  CHECK(analysis_of(w.node, w.topo.port(0)) != "DeadMaster");
+  w.topo.kill(0);
+  double t = wait_analysis(w.node, w.topo.port(0), "DeadMaster", std::chrono::seconds(10));
+  MESSAGE("DeadMaster after " << t << " s (poll 1 s)");
+  REQUIRE(t >= 0);
+  auto cli = run_cli(w.node.config_path(), "-c replication-analysis");
+  CHECK(cli.find(key_text(w.topo.port(0)) + " (cluster " + key_text(w.topo.port(0)) +
+                 "): DeadMaster") != std::string::npos);
+}
+
+TEST_CASE("stopping the IO thread on every replica is AllMasterReplicasNotReplicating") {
+  Watched w("replicas", 2);
+  for (int i = 1; i <= 2; ++i) w.topo.sql(i, "STOP SLAVE IO_THREAD");
+  CHECK(wait_analysis(w.node, w.topo.port(0), "AllMasterReplicasNotReplicating",
+                      std::chrono::seconds(10)) >= 0);
+}
+
+TEST_CASE("killing the intermediate master of a chain is DeadIntermediateMaster") {
+  Watched w("chain", 2);
+  w.topo.kill(1);
+  CHECK(wait_analysis(w.node, w.topo.port(1), "DeadIntermediateMaster",
+                      std::chrono::seconds(10)) >= 0);
+  CHECK(analysis_of(w.node, w.topo.port(0)) != "DeadMaster");
+}
+
+TEST_CASE("a frozen master is unreachable while its replicas still replicate, then dead") {
+  Watched w("replicas", 2);
+  w.topo.freeze(0);
+  // Probes of the master time out while replicas still hold their connections: holistic
+  // detection must not call it dead yet.
+  double unreachable =
+      wait_analysis(w.node, w.topo.port(0), "UnreachableMaster", std::chrono::seconds(6));
+  MESSAGE("UnreachableMaster after " << unreachable << " s");
+  CHECK(unreachable >= 0);
+  // Once the replicas' IO threads give up (slave_net_timeout) they agree: DeadMaster.
+  double dead = wait_analysis(w.node, w.topo.port(0), "DeadMaster", std::chrono::seconds(20));
+  MESSAGE("DeadMaster after a further " << dead << " s");
+  CHECK(dead >= 0);
+  w.topo.thaw(0);
+}
+
+TEST_CASE("a downtimed dead master is skippable due to downtime") {
+  Watched w("replicas", 2);
+  auto r = w.node.get("/api/begin-downtime/127.0.0.1/" + std::to_string(w.topo.port(0)) +
+                      "/tester/maintenance-window/10m");
+  REQUIRE(r.status == 200);
+  w.topo.kill(0);
+  REQUIRE(wait_analysis(w.node, w.topo.port(0), "DeadMaster", std::chrono::seconds(10)) >= 0);
+  bool skippable = false;
+  analysis_of(w.node, w.topo.port(0), &skippable);
+  CHECK(skippable);
+}
