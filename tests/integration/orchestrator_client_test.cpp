@@ -1,6 +1,7 @@
 // tools/orchestrator-client against real orchestrator nodes (topology, cluster master, clusters,
-// errors, leader search among several API URLs) and against a recording HTTP server for the
-// exact paths of the commands whose routes the node does not serve yet.
+// downtime, maintenance, errors, leader search among several API URLs) and against a recording
+// HTTP server for exact paths, URL encoding, basic authentication and the tag commands, whose
+// routes the node does not serve yet.
 
 #include <doctest/doctest.h>
 #include <httplib.h>
@@ -216,6 +217,30 @@ TEST_CASE("orchestrator-client shows a discovered topology, its master and its c
   CHECK(raw.code == 0);
   CHECK(raw.out.find("\"CountInstances\": 3") != std::string::npos);
   CHECK(run_client(api, "-c api -path no-such-route").code == 1);
+
+  // Downtime and maintenance round trips; the reason travels URL-encoded.
+  const std::string reason = "disk swap, 50% done? #2";
+  auto down = run_client(
+      api, "-c begin-downtime -i " + r2 + " -o ops -r " + shell_quote(reason) + " -u 2h");
+  CHECK(down.code == 0);
+  CHECK(down.out == r2 + "\n");
+  CHECK(eventually([&] { return run_client(api, "-c downtimed").out == r2 + "\n"; },
+                   std::chrono::seconds(3)));
+  rapidjson::Document inst;
+  inst.Parse(
+      http_get(http_port, "/api/instance/127.0.0.1/" + std::to_string(topo.port(2))).body.c_str());
+  REQUIRE(inst.IsObject());
+  CHECK(std::string(inst["DowntimeReason"].GetString()) == reason);
+  CHECK(std::string(inst["DowntimeOwner"].GetString()) == "ops");
+  CHECK(run_client(api, "-c end-downtime -i " + r2).out == r2 + "\n");
+  CHECK(eventually([&] { return run_client(api, "-c downtimed").out.empty(); },
+                   std::chrono::seconds(3)));
+  CHECK(run_client(api, "-c begin-maintenance -i " + r1 + " -o ops -r upgrade").out == r1 + "\n");
+  auto again = run_client(api, "-c begin-maintenance -i " + r1 + " -o ops -r upgrade");
+  CHECK(again.code == 1);
+  CHECK(again.err.find("Cannot begin maintenance") != std::string::npos);
+  CHECK(run_client(api, "-c end-maintenance -i " + r1).out == r1 + "\n");
+  CHECK(run_client(api, "-c begin-maintenance -i " + r1 + " -o ops -r upgrade").code == 0);
 
   // Usage errors exit 1 before any request.
   auto usage = run_client(api, "-c which-master");

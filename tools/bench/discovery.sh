@@ -82,8 +82,9 @@ awk -v p="$((p2 - p1))" -v c1="$c1" -v c2="$c2" -v w="$((w2 - w1))" -v q="$((q2 
   printf "  probes measured:                          %d\n", p
   printf "  prober CPU per probe:                     %.3f ms\n", (c2 - c1) * 1000 / p
   printf "  whole-process CPU per probe:              %.3f ms\n", k * 1000 / hz / p
-  printf "  backend statements per probe (all):       %.3f\n", q / p
   printf "  backend statements per probe (writes):    %.3f\n", w / p
+  printf "  all backend statements per second:        %.2f (election + node health + probe writes)\n", q / secs
+  printf "  whole-process CPU while idle:             %.2f %% of one core\n", k * 100 / hz / secs
   printf "  idle RSS watching 4 instances:            %.1f MB (%d threads)\n", rss / 1024, thr
   printf "  killed replica shown invalid after:       %d ms\n", inv
 }'

@@ -4,6 +4,8 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <malloc.h>
+
 #include <iostream>
 
 #include "tools/orchestrator/app.hpp"
@@ -31,6 +33,9 @@ void usage() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // One thread per watched server would otherwise give each its own malloc arena; two arenas
+  // keep the idle footprint small at no measurable cost (probes allocate little).
+  mallopt(M_ARENA_MAX, 2);
   std::vector<std::string> raw(argv + 1, argv + argc);
   auto parsed = orc::model::parse_cli_args(raw);
   if (!parsed.ok) {
