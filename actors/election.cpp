@@ -131,6 +131,7 @@ election_actor::behavior_type election_behavior(self_ptr self, ElectionSettings 
           return e.what();
         }
       },
+      [=](ready_atom) { announce(self); },
       [=](release_atom) {
         auto& st = self->state;
         if (st.settings.leadership->is_leader()) {

@@ -19,6 +19,7 @@ namespace orc::actors {
 using reelect_atom = caf::atom_constant<caf::atom("reelect")>;
 using grab_atom = caf::atom_constant<caf::atom("grab")>;
 using release_atom = caf::atom_constant<caf::atom("release")>;
+using ready_atom = caf::atom_constant<caf::atom("ready")>;
 
 /// Detached (blocks on SQL) and owns its own backend session, so a slow storage flush can
 /// never delay a lease renewal.
@@ -30,7 +31,9 @@ using election_actor = caf::typed_actor<
     // Take the lease now (reply "" or error).
     caf::replies_to<grab_atom>::with<std::string>,
     // Shutdown: give up the lease so a successor need not wait (reply when done).
-    caf::replies_to<release_atom>::with<bool>>;
+    caf::replies_to<release_atom>::with<bool>,
+    // duties_ready was just set: start leader duties now if we lead, not at the next tick.
+    caf::reacts_to<ready_atom>>;
 
 struct ElectionSettings {
   storage::MysqlEndpoint endpoint;

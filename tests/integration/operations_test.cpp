@@ -6,6 +6,7 @@
 #include <rapidjson/document.h>
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <thread>
 

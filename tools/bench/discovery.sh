@@ -44,7 +44,7 @@ cat >"$work/orc.json" <<JSON
 JSON
 "$bin" --config "$work/orc.json" http >"$work/node.log" 2>&1 &
 node_pid=$!
-for _ in $(seq 200); do curl -sf "http://127.0.0.1:$hport/api/lb-check" >/dev/null && break; sleep 0.05; done
+for _ in $(seq 200); do curl -sf "http://127.0.0.1:$hport/api/leader-check" >/dev/null && break; sleep 0.05; done
 
 t0=$(now_ms)
 curl -sf "http://127.0.0.1:$hport/api/discover/127.0.0.1/$((tport + 1))" >/dev/null

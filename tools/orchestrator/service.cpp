@@ -200,6 +200,7 @@ int run_service(const model::Config& cfg, const model::CliArgs& args) {
     }
   }
   duties_ready->store(true);
+  caf::anon_send(election, actors::ready_atom::value);
 
   signal(SIGINT, on_signal);
   signal(SIGTERM, on_signal);
