@@ -17,6 +17,7 @@
 #include "actors/snapshot_store.hpp"
 #include "model/config.hpp"
 #include "model/node_identity.hpp"
+#include "storage/backend.hpp"
 
 namespace orc::http {
 
@@ -33,6 +34,8 @@ struct ApiContext {
   std::shared_ptr<const actors::HealthBoard> health;
   model::NodeIdentity node;
   std::string app_version;
+  /// Credentials and timeouts for managed servers (host and port set per operation).
+  storage::MysqlEndpoint topology;
   /// Set once the backend schema is deployed: /api/lb-check answers 200 only from then on,
   /// so load balancers (and tests) send traffic to nodes that can serve it.
   std::shared_ptr<const std::atomic<bool>> ready;

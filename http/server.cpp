@@ -4,6 +4,7 @@
 
 #include "http/routes.hpp"
 #include "http/routes_maintenance.hpp"
+#include "http/routes_operations.hpp"
 
 namespace orc::http {
 
@@ -61,6 +62,7 @@ bool ApiServer::start(const std::string& listen_address, std::string& error) {
   register_health_routes(srv, ctx_, api);
   register_analysis_routes(srv, ctx_, api);
   register_maintenance_routes(srv, ctx_, api, ctx_.node);
+  register_operation_routes(srv, ctx_, api, ctx_.node, ctx_.topology);
   register_metrics_routes(srv, ctx_);
   register_misc_routes(srv, ctx_, api);
 

@@ -156,6 +156,16 @@ TEST_CASE("set-writeable and set-read-only toggle read_only, and detach/reattach
                "1" &&
            f.topo.sql(2, "SELECT COALESCE(SUM(i), 0) FROM optest.t") == "7";
   }));
+
+  const auto binlog = f.topo.sql(0, "SHOW MASTER STATUS");
+  auto flushed = f.call("flush-binary-logs", 0);
+  CHECK(std::string(flushed["Code"].GetString()) == "OK");
+  CHECK(f.topo.sql(0, "SHOW MASTER STATUS") != binlog);
+
+  auto reset = f.call("reset-slave", 2);
+  REQUIRE_MESSAGE(std::string(reset["Code"].GetString()) == "OK", reset["Message"].GetString());
+  CHECK(f.topo.sql(2, "SHOW SLAVE STATUS").empty());
+  CHECK(std::string(f.call("reset-replica", 2)["Code"].GetString()) == "ERROR");
   CHECK(f.active_locks() == 0);
 }
 

@@ -5,13 +5,15 @@
 #include <algorithm>
 
 #include "storage/cluster_dao.hpp"
+#include "storage/election_dao.hpp"
 #include "storage/instance_dao.hpp"
 #include "storage/schema_deploy.hpp"
 #include "tools/orchestrator/app.hpp"
 
 namespace orc::app {
 
-CliContext::CliContext(const model::Config& c, const model::CliArgs& a) : cfg(c), args(a) {}
+CliContext::CliContext(const model::Config& c, const model::CliArgs& a)
+    : cfg(c), args(a), node(model::make_node_identity()) {}
 CliContext::~CliContext() = default;
 
 soci::session& CliContext::db() {
@@ -24,6 +26,8 @@ soci::session& CliContext::db() {
                      e.what());
     }
     if (!cfg.SkipOrchestratorDatabaseUpdate) storage::deploy_schema(*session_, app_version(), false);
+    storage::register_node_health(*session_, node, "CLIMode", args.get("c"), app_version(),
+                                  ep.host + ":" + std::to_string(ep.port));
   }
   return *session_;
 }

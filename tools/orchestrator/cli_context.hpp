@@ -9,6 +9,7 @@
 
 #include "model/cli_args.hpp"
 #include "model/config.hpp"
+#include "model/node_identity.hpp"
 #include "model/snapshot.hpp"
 
 namespace soci {
@@ -29,6 +30,9 @@ class CliContext {
 
   const model::Config& cfg;
   const model::CliArgs& args;
+  /// This CLI process's identity: registered in node_health ('CLIMode') when the backend is
+  /// first used, so locks it takes are not expired as belonging to a dead node.
+  const model::NodeIdentity node;
 
   /// The backend session; the schema is deployed on first use unless configured otherwise.
   soci::session& db();

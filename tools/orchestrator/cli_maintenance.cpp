@@ -79,7 +79,7 @@ void add_maintenance_commands(CliCommandTable& t) {
         auto reason = reason_arg(ctx);
         auto seconds = duration_arg(ctx);
         auto result = storage::begin_maintenance(ctx.db(), key, owner_arg(ctx), reason, seconds,
-                                                 model::make_node_identity(), true);
+                                                 ctx.node, true);
         if (!result.acquired) throw CliError(result.refusal_message(key));
         spdlog::info("maintenance key: {}", result.token);
         std::cout << key.str() << "\n";

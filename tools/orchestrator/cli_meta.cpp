@@ -8,6 +8,7 @@
 #include "tools/orchestrator/app.hpp"
 #include "tools/orchestrator/cli_commands.hpp"
 #include "tools/orchestrator/cli_maintenance.hpp"
+#include "tools/orchestrator/cli_operations.hpp"
 
 namespace orc::app {
 
@@ -62,6 +63,7 @@ int run_cli_command(const model::Config& cfg, const model::CliArgs& args) {
   add_tag_commands(table);
   add_meta_commands(table);
   add_maintenance_commands(table);
+  add_operation_commands(table);
   auto name = args.get("c");
   if (name == "help") {
     for (const auto& [cmd, c] : table) std::cout << cmd << "\t" << c.help << "\n";

@@ -20,7 +20,7 @@ int run_operation(CliContext& ctx, const storage::OperationSpec& spec) {
   storage::OperationSettings settings;
   settings.use_super_read_only = ctx.cfg.UseSuperReadOnly;
   try {
-    actors::run_locked(ctx.db(), key, model::make_node_identity(), spec.names.front(),
+    actors::run_locked(ctx.db(), key, ctx.node, spec.names.front(),
                        [&] { storage::run_operation_on(endpoint, key, spec, settings); });
   } catch (const actors::OperationRefused& e) {
     throw CliError(e.what());

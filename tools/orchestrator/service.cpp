@@ -163,6 +163,10 @@ int run_service(const model::Config& cfg, const model::CliArgs& args) {
   ctx.node = node;
   ctx.app_version = app_version();
   ctx.ready = duties_ready;
+  ctx.topology = topology_endpoint(cfg);
+  // Operations may legitimately run longer than a discovery probe.
+  ctx.topology.read_timeout_s = cfg.MySQLTopologyReadTimeoutSeconds;
+  ctx.topology.write_timeout_s = cfg.MySQLTopologyReadTimeoutSeconds;
 
   auto election = actors::spawn_election(system, election_settings);
   ctx.election = election;
