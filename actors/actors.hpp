@@ -33,6 +33,9 @@ using job_atom = caf::atom_constant<caf::atom("job")>;
 using refresh_atom = caf::atom_constant<caf::atom("refresh")>;
 using reconcile_atom = caf::atom_constant<caf::atom("reconcile")>;
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
+using observe_atom = caf::atom_constant<caf::atom("observe")>;
+using reprobe_atom = caf::atom_constant<caf::atom("reprobe")>;
+using analyze_atom = caf::atom_constant<caf::atom("analyze")>;
 
 // ---- payloads ----
 /// A probe result plus the CPU time the prober thread spent on it (for benchmarks).
@@ -77,6 +80,11 @@ struct StorageStats {
 using DiscoveryStatsPtr = std::shared_ptr<const DiscoveryStats>;
 using StorageStatsPtr = std::shared_ptr<const StorageStats>;
 
+/// The leader's live view: every watched instance as last probed, with cluster attributes
+/// derived and validity set from the latest probe outcome. Sent by discovery to the detector.
+using InstancesPtr = std::shared_ptr<const std::vector<model::Instance>>;
+using KeysPtr = std::shared_ptr<const std::vector<model::InstanceKey>>;
+
 }  // namespace orc::actors
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(orc::actors::ProbeResultPtr)
@@ -85,6 +93,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(orc::actors::StorageJobPtr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(orc::actors::DiscoveryStatsPtr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(orc::actors::StorageStatsPtr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(orc::model::InstanceKey)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(orc::actors::InstancesPtr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(orc::actors::KeysPtr)
 
 namespace orc::actors {
 
@@ -111,7 +121,20 @@ using discovery_actor = caf::typed_actor<
     // Counters.
     caf::replies_to<stats_atom>::with<DiscoveryStatsPtr>,
     // Leadership watchdog while active: stops probing the moment the local term ends.
-    caf::reacts_to<caf::tick_atom>>;
+    caf::reacts_to<caf::tick_atom>,
+    // Probe these instances now (holistic re-checks, a watcher that saw its server go away).
+    caf::reacts_to<reprobe_atom, KeysPtr>>;
+
+/// On the leader: analyses the live view on every change, without a backend round trip.
+using detector_actor = caf::typed_actor<
+    // The live view changed.
+    caf::reacts_to<observe_atom, InstancesPtr>,
+    // Run the analysis now (coalesced; sent to itself).
+    caf::reacts_to<analyze_atom>,
+    // Periodic: refresh downtime/maintenance facts from the backend.
+    caf::reacts_to<caf::tick_atom>,
+    // Leadership changed.
+    caf::reacts_to<active_atom, bool>>;
 
 /// The only owner of this process's backend connection.
 using storage_actor = caf::typed_actor<

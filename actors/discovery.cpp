@@ -1,5 +1,7 @@
 #include "actors/discovery.hpp"
 
+#include "actors/watcher.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <map>
@@ -20,6 +22,8 @@ namespace {
 
 struct Watched {
   prober_actor prober;
+  std::optional<watcher_actor> watcher;  ///< held connection, for servers with replicas
+  std::chrono::steady_clock::time_point last_reprobe{};
   std::optional<model::Instance> latest;     ///< last successful probe, as probed
   bool last_ok = false;                      ///< whether the latest probe succeeded
   std::optional<model::Instance> persisted;  ///< what the backend row holds (derived)
@@ -62,6 +66,7 @@ void unwatch(self_ptr self, const model::InstanceKey& key) {
   auto it = st.watched.find(key);
   if (it == st.watched.end()) return;
   self->send_exit(it->second.prober, caf::exit_reason::user_shutdown);
+  if (it->second.watcher) self->send_exit(*it->second.watcher, caf::exit_reason::user_shutdown);
   st.watched.erase(it);
   st.stats.watched_instances = st.watched.size();
 }
@@ -87,12 +92,11 @@ void handle_result(self_ptr self, const ProbeReport& report) {
     st.stats.probe_failures++;
     it->second.last_ok = false;
     if (it->second.persisted) batch->failures.emplace_back(r.instance.key, r.partial);
-    self->send(st.settings.storage, persist_atom::value, PersistBatchPtr(batch));
-    return;
+  } else {
+    it->second.latest = r.instance;
+    it->second.last_ok = true;
   }
-  it->second.latest = r.instance;
-  it->second.last_ok = true;
-  if (st.active) {
+  if (st.active && r.ok) {
     watch(self, r.instance.master_key);
     for (const auto& replica : r.instance.replicas) watch(self, replica);
   }
@@ -102,6 +106,19 @@ void handle_result(self_ptr self, const ProbeReport& report) {
     if (w.latest) current.push_back(*w.latest);
   model::derive_cluster_attributes(current);
   for (auto& inst : current) {
+    const auto& w = st.watched[inst.key];
+    inst.is_last_check_valid = w.last_ok;
+    inst.last_check_partial_success = w.last_ok;
+    if (w.last_ok && st.settings.watch_masters && !inst.replicas.empty() && !w.watcher)
+      st.watched[inst.key].watcher =
+          spawn_watcher(self->home_system(), inst.key, st.settings.prober->endpoint,
+                        caf::actor_cast<caf::actor>(self));
+  }
+  if (st.settings.detector)
+    self->send(caf::actor_cast<detector_actor>(st.settings.detector), observe_atom::value,
+               InstancesPtr(std::make_shared<const std::vector<model::Instance>>(current)));
+  for (auto& inst : current) {
+    if (!r.ok) break;  // a failed probe changes no row but its own timestamps
     auto& w = st.watched[inst.key];
     if (!w.last_ok) continue;
     // Only the probed instance has new server state; the others can only have changed in
@@ -126,10 +143,31 @@ void deactivate(self_ptr self) {
   auto& st = self->state;
   if (!st.active) return;
   st.active = false;
+  if (st.settings.detector)
+    self->send(caf::actor_cast<detector_actor>(st.settings.detector), active_atom::value, false);
   std::vector<model::InstanceKey> keys;
   for (const auto& [key, w] : st.watched) keys.push_back(key);
   for (const auto& key : keys) unwatch(self, key);
   spdlog::info("discovery stopped: no longer leader");
+}
+
+/// Probes the given instances and their direct replicas now, at most every 50 ms each.
+void reprobe(self_ptr self, const std::vector<model::InstanceKey>& keys) {
+  auto& st = self->state;
+  if (!still_leader(st)) return;
+  std::set<model::InstanceKey> targets(keys.begin(), keys.end());
+  for (const auto& [key, w] : st.watched)
+    if (w.latest && targets.count(w.latest->master_key)) targets.insert(key);
+  auto now = std::chrono::steady_clock::now();
+  for (const auto& key : targets) {
+    auto it = st.watched.find(key);
+    if (it == st.watched.end() || now - it->second.last_reprobe < std::chrono::milliseconds(50))
+      continue;
+    it->second.last_reprobe = now;
+    self->request(it->second.prober, std::chrono::seconds(30), probe_atom::value)
+        .then([=](const ProbeResultPtr& report) { handle_result(self, *report); },
+              [](caf::error&) {});
+  }
 }
 
 /// Reads the keys the backend knows (other nodes or the CLI may have added some) and watches
@@ -247,6 +285,9 @@ discovery_actor::behavior_type discovery_behavior(self_ptr self, DiscoverySettin
       },
       [=](active_atom, bool active) {
         auto& st = self->state;
+        if (st.settings.detector)
+          self->send(caf::actor_cast<detector_actor>(st.settings.detector), active_atom::value,
+                     active);
         if (active == st.active) return;
         if (!active) return deactivate(self);
         st.active = true;
@@ -269,6 +310,7 @@ discovery_actor::behavior_type discovery_behavior(self_ptr self, DiscoverySettin
         self->delayed_send(self, st.settings.reconcile_interval, reconcile_atom::value);
       },
       [=](stats_atom) { return std::make_shared<const DiscoveryStats>(self->state.stats); },
+      [=](reprobe_atom, const KeysPtr& keys) { reprobe(self, *keys); },
       [=](caf::tick_atom) {  // leadership watchdog, armed while active
         auto& st = self->state;
         if (!st.active) return;

@@ -26,6 +26,10 @@ struct DiscoverySettings {
   /// stuck on a hung backend; results arriving after that are dropped.
   std::shared_ptr<const Leadership> leadership;
   int failure_detection_block_minutes = 60;  ///< FailureDetectionPeriodBlockMinutes
+  /// Receives the live view after every probe result (the detector); may be null.
+  caf::actor detector;
+  /// Hold a watch connection to every server that has replicas (fast crash detection).
+  bool watch_masters = true;
 };
 
 discovery_actor spawn_discovery(caf::actor_system& sys, DiscoverySettings settings);

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "actors/actors.hpp"
+#include "actors/analysis_board.hpp"
 #include "actors/election.hpp"
 #include "actors/health_board.hpp"
 #include "actors/leadership.hpp"
@@ -34,6 +35,8 @@ struct ApiContext {
   std::shared_ptr<const actors::HealthBoard> health;
   model::NodeIdentity node;
   std::string app_version;
+  /// The leader's live analysis (published by the detector); followers analyse backend rows.
+  std::shared_ptr<const actors::AnalysisBoard> analysis;
   /// Credentials and timeouts for managed servers (host and port set per operation).
   storage::MysqlEndpoint topology;
   /// Set once the backend schema is deployed: /api/lb-check answers 200 only from then on,

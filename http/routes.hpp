@@ -22,6 +22,8 @@ void register_misc_routes(httplib::Server& srv, const ApiContext& ctx, const std
 void register_health_routes(httplib::Server& srv, const ApiContext& ctx, const std::string& api);
 /// replication-analysis[/:cluster|/instance/H/P], problems[/:cluster].
 void register_analysis_routes(httplib::Server& srv, const ApiContext& ctx, const std::string& api);
+/// audit-failure-detection[/:page|/cluster/:c|/alias/:a].
+void register_detection_routes(httplib::Server& srv, const ApiContext& ctx, const std::string& api);
 /// Prometheus text-format counters at URLPrefix/metrics.
 void register_metrics_routes(httplib::Server& srv, const ApiContext& ctx);
 

@@ -16,6 +16,9 @@ namespace {
 std::optional<std::vector<model::ReplicationAnalysis>> current_analysis(
     const ApiContext& ctx, httplib::Response& res,
     std::shared_ptr<const model::TopologySnapshot>* snap_out = nullptr) {
+  // On the leader: the detector's analysis of live probe state, no backend round trip.
+  if (ctx.analysis && ctx.leadership && ctx.leadership->is_leader() && !snap_out)
+    if (auto rows = ctx.analysis->get(std::chrono::seconds(3))) return *rows;
   auto snap = ctx.snapshot();
   if (!snap) {
     respond_error(res, "Cannot read from the backend database");

@@ -133,8 +133,9 @@ TEST_CASE("a Galera backend shares writes, survives a killed node and takes it b
   const std::string while_down = unique_marker();
   insert(sb.port(0), while_down + "-0");
   insert(sb.port(1), while_down + "-1");
-  CHECK(count_rows(sb.port(1), while_down + "-0") == 1);
-  CHECK(count_rows(sb.port(0), while_down + "-1") == 1);
+  // Certified at once, applied on the other node a moment later: poll, as above.
+  CHECK(seconds_until(5s, [&] { return count_rows(sb.port(1), while_down + "-0") == 1; }) >= 0);
+  CHECK(seconds_until(5s, [&] { return count_rows(sb.port(0), while_down + "-1") == 1; }) >= 0);
   MESSAGE("writes accepted on both survivors "
           << std::chrono::duration<double>(Clock::now() - killed_at).count()
           << " s after the kill");

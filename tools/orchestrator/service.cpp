@@ -7,6 +7,7 @@
 #include <regex>
 #include <soci/soci.h>
 
+#include "actors/detector.hpp"
 #include "actors/discovery.hpp"
 #include "actors/election.hpp"
 #include "actors/storage_actor.hpp"
@@ -131,6 +132,16 @@ int run_service(const model::Config& cfg, const model::CliArgs& args) {
       spdlog::warn("ignoring invalid DiscoveryIgnoreHostnameFilters regex '{}'", f);
     }
   }
+  auto board = std::make_shared<actors::AnalysisBoard>();
+  actors::DetectorSettings detector_settings;
+  detector_settings.config = config;
+  detector_settings.node = node;
+  detector_settings.storage = storage;
+  detector_settings.snapshots = snapshots;
+  detector_settings.board = board;
+  detector_settings.leadership = leadership;
+  auto detector = actors::spawn_detector(system, detector_settings);
+  discovery_settings.detector = caf::actor_cast<caf::actor>(detector);
   auto discovery = actors::spawn_discovery(system, discovery_settings);
 
   actors::ElectionSettings election_settings;
@@ -163,6 +174,7 @@ int run_service(const model::Config& cfg, const model::CliArgs& args) {
   ctx.node = node;
   ctx.app_version = app_version();
   ctx.ready = duties_ready;
+  ctx.analysis = board;
   ctx.topology = topology_endpoint(cfg);
   // Operations may legitimately run longer than a discovery probe.
   ctx.topology.read_timeout_s = cfg.MySQLTopologyReadTimeoutSeconds;
@@ -174,6 +186,7 @@ int run_service(const model::Config& cfg, const model::CliArgs& args) {
   auto stop_actors = [&] {
     for (const caf::actor& a : {caf::actor_cast<caf::actor>(election),
                                 caf::actor_cast<caf::actor>(discovery),
+                                caf::actor_cast<caf::actor>(detector),
                                 caf::actor_cast<caf::actor>(storage)})
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   };
@@ -219,6 +232,7 @@ int run_service(const model::Config& cfg, const model::CliArgs& args) {
   caf::anon_send_exit(election, caf::exit_reason::user_shutdown);
   caf::anon_send(discovery, actors::active_atom::value, false);
   caf::anon_send_exit(discovery, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(detector, caf::exit_reason::user_shutdown);
   caf::anon_send(storage, caf::flush_atom_v);
   caf::anon_send_exit(storage, caf::exit_reason::user_shutdown);
   return 0;

@@ -1,0 +1,240 @@
+#include "actors/detector.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <map>
+#include <set>
+
+#include "actors/hook_runner.hpp"
+#include "model/analysis_setup.hpp"
+#include "model/hooks.hpp"
+#include "storage/failure_detection_dao.hpp"
+#include "storage/maintenance_dao.hpp"
+
+namespace orc::actors {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct detector_state {
+  static inline const char* name = "detector";
+  DetectorSettings settings;
+  bool active = false;
+  bool analysis_pending = false;
+  InstancesPtr live;
+  std::set<model::InstanceKey> in_maintenance;
+  /// Problems already registered (or being registered) as detections, by (key, code).
+  std::set<std::pair<model::InstanceKey, std::string>> registered;
+  std::map<model::InstanceKey, Clock::time_point> last_reprobe_request;
+  caf::actor discovery;  ///< the sender of observations; receives reprobe requests
+};
+
+using self_ptr = detector_actor::stateful_pointer<detector_state>;
+
+/// Codes that are only re-checked, never registered as detections (replica-local noise).
+bool registers_detection(model::AnalysisCode code) {
+  using C = model::AnalysisCode;
+  return code != C::NoProblem && code != C::FirstTierReplicaFailingToConnectToMaster &&
+         code != C::BinlogServerFailingToConnectToMaster;
+}
+
+/// Codes whose verdict may still change with fresher probes: ask for them at once.
+bool inconclusive(model::AnalysisCode code) {
+  using C = model::AnalysisCode;
+  switch (code) {
+    case C::UnreachableMaster:
+    case C::UnreachableMasterWithLaggingReplicas:
+    case C::UnreachableIntermediateMaster:
+    case C::UnreachableIntermediateMasterWithLaggingReplicas:
+    case C::UnreachableCoMaster:
+    case C::DeadMasterAndSomeReplicas:
+    case C::DeadIntermediateMasterAndSomeReplicas:
+    case C::FirstTierReplicaFailingToConnectToMaster:
+      return true;
+    default:
+      return false;
+  }
+}
+
+/// The live view with the facts only the backend has (downtime, promotion rules).
+std::vector<model::Instance> merged_view(const detector_state& st) {
+  std::vector<model::Instance> out = *st.live;
+  auto snap = st.settings.snapshots ? st.settings.snapshots->get() : nullptr;
+  if (!snap) return out;
+  for (auto& inst : out) {
+    if (const auto* stored = snap->find(inst.key)) {
+      inst.is_downtimed = stored->is_downtimed;
+      inst.downtime_reason = stored->downtime_reason;
+      inst.downtime_owner = stored->downtime_owner;
+      inst.downtime_end_timestamp = stored->downtime_end_timestamp;
+      inst.promotion_rule = stored->promotion_rule;
+      inst.is_candidate = stored->is_candidate;
+    }
+  }
+  return out;
+}
+
+void run_detection_hooks(self_ptr self, const model::ReplicationAnalysis& row) {
+  const auto& cfg = *self->state.settings.config;
+  if (cfg.OnFailureDetectionProcesses.empty()) return;
+  model::HookContext ctx;
+  ctx.failure_type = model::analysis_code_name(row.analysis);
+  ctx.instance_type = row.is_master ? (row.is_co_master ? "co-master" : "master")
+                                    : "intermediate-master";
+  ctx.is_master = row.is_master;
+  ctx.is_co_master = row.is_co_master;
+  ctx.failure_description = row.description;
+  ctx.failed_host = row.analyzed_instance_key.hostname;
+  ctx.failed_port = row.analyzed_instance_key.port;
+  ctx.failure_cluster = row.cluster_details.cluster_name;
+  ctx.failure_cluster_alias = row.cluster_details.cluster_alias;
+  ctx.failure_cluster_domain = row.cluster_details.cluster_domain;
+  ctx.count_replicas = row.count_replicas;
+  ctx.is_downtimed = row.is_downtimed;
+  ctx.auto_master_recovery = row.cluster_details.has_automated_master_recovery;
+  ctx.auto_intermediate_master_recovery =
+      row.cluster_details.has_automated_intermediate_master_recovery;
+  ctx.orchestrator_host = self->state.settings.node.hostname;
+  ctx.replica_hosts = row.replicas;
+  std::vector<std::string> commands;
+  for (const auto& c : cfg.OnFailureDetectionProcesses)
+    commands.push_back(model::expand_hook_placeholders(c, ctx));
+  auto env = model::hook_environment(ctx);
+  auto shell = cfg.ProcessesShellCommand;
+  auto timeout = std::chrono::seconds(cfg.HookTimeoutSeconds);
+  // Hooks block: run them on a thread of their own, never in the detection path.
+  self->home_system().spawn<caf::detached>([commands, env, shell, timeout] {
+    for (const auto& result : run_hooks(commands, env, shell, timeout, true))
+      if (!result.ok())
+        spdlog::warn("OnFailureDetectionProcesses hook failed ({}): {}",
+                     result.timed_out ? "timed out" : "exit " + std::to_string(result.exit_code),
+                     result.command);
+  });
+}
+
+void register_detection(self_ptr self, const model::ReplicationAnalysis& row) {
+  storage::DetectionRecord rec;
+  rec.key = row.analyzed_instance_key;
+  rec.analysis = model::analysis_code_name(row.analysis);
+  rec.cluster_name = row.cluster_details.cluster_name;
+  rec.cluster_alias = row.cluster_details.cluster_alias;
+  rec.count_replicas = row.count_replicas;
+  rec.replicas = row.replicas;
+  rec.is_actionable = row.is_actionable_recovery;
+  rec.node = self->state.settings.node;
+  auto id = std::make_shared<std::optional<int64_t>>();
+  auto job = std::make_shared<StorageJob>();
+  job->run = [rec, id](soci::session& s) { *id = storage::register_failure_detection(s, rec); };
+  self->request(self->state.settings.storage, std::chrono::seconds(30), job_atom::value, job)
+      .then([=](const std::string& error) {
+        if (!error.empty()) {
+          spdlog::warn("registering detection {} on {} failed: {}", rec.analysis, rec.key.str(),
+                       error);
+          self->state.registered.erase({rec.key, rec.analysis});  // retry next analysis
+          return;
+        }
+        if (!*id) return;  // deduplicated: already detected within the block period
+        spdlog::warn("detected {} on {} (cluster {})", rec.analysis, rec.key.str(),
+                     rec.cluster_name);
+        run_detection_hooks(self, row);
+      });
+}
+
+void analyze_now(self_ptr self) {
+  auto& st = self->state;
+  st.analysis_pending = false;
+  if (!st.active || !st.live) return;
+  if (st.settings.leadership && !st.settings.leadership->is_leader()) return;
+  model::AnalysisInput input;
+  input.instances = merged_view(st);
+  input.in_maintenance = st.in_maintenance;
+  if (auto snap = st.settings.snapshots ? st.settings.snapshots->get() : nullptr)
+    for (const auto& c : snap->clusters) input.clusters[c.cluster_name] = c;
+  auto rows = std::make_shared<std::vector<model::ReplicationAnalysis>>(
+      model::analyze(input, model::analysis_settings(*st.settings.config)));
+  st.settings.board->publish(rows);
+
+  std::set<std::pair<model::InstanceKey, std::string>> present;
+  std::vector<model::InstanceKey> reprobe;
+  auto now = Clock::now();
+  for (const auto& row : *rows) {
+    if (row.analysis == model::AnalysisCode::NoProblem) continue;
+    if (inconclusive(row.analysis)) {
+      auto& last = st.last_reprobe_request[row.analyzed_instance_key];
+      if (now - last >= std::chrono::milliseconds(100)) {
+        last = now;
+        // The re-probe of an instance includes its replicas; a failing replica's master too.
+        reprobe.push_back(row.analysis == model::AnalysisCode::FirstTierReplicaFailingToConnectToMaster
+                              ? row.analyzed_instance_master_key
+                              : row.analyzed_instance_key);
+      }
+    }
+    if (!registers_detection(row.analysis) || row.skippable_due_to_downtime) continue;
+    std::pair<model::InstanceKey, std::string> id{row.analyzed_instance_key,
+                                                  model::analysis_code_name(row.analysis)};
+    present.insert(id);
+    if (st.registered.insert(id).second) register_detection(self, row);
+  }
+  for (auto it = st.registered.begin(); it != st.registered.end();)
+    it = present.count(*it) ? std::next(it) : st.registered.erase(it);
+  if (!reprobe.empty() && st.discovery)
+    self->send(caf::actor_cast<discovery_actor>(st.discovery), reprobe_atom::value,
+               KeysPtr(std::make_shared<const std::vector<model::InstanceKey>>(reprobe)));
+}
+
+/// Maintenance rows and the snapshot's downtime facts, refreshed every two seconds.
+void refresh_backend_facts(self_ptr self) {
+  auto keys = std::make_shared<std::set<model::InstanceKey>>();
+  auto job = std::make_shared<StorageJob>();
+  job->run = [keys](soci::session& s) {
+    for (const auto& lock : storage::read_active_maintenance(s)) keys->insert(lock.key);
+  };
+  self->request(self->state.settings.storage, std::chrono::seconds(30), job_atom::value, job)
+      .then([=](const std::string& error) {
+        if (error.empty()) self->state.in_maintenance = *keys;
+      });
+  self->request(self->state.settings.storage, std::chrono::seconds(30), refresh_atom::value,
+                int64_t{2000})
+      .then([](bool) {});
+}
+
+detector_actor::behavior_type detector_behavior(self_ptr self, DetectorSettings settings) {
+  self->state.settings = std::move(settings);
+  return {
+      [=](observe_atom, const InstancesPtr& live) {
+        auto& st = self->state;
+        st.live = live;
+        st.discovery = caf::actor_cast<caf::actor>(self->current_sender());
+        if (st.active && !st.analysis_pending) {
+          st.analysis_pending = true;
+          self->send(self, analyze_atom::value);
+        }
+      },
+      [=](analyze_atom) { analyze_now(self); },
+      [=](caf::tick_atom) {
+        auto& st = self->state;
+        if (!st.active) return;
+        refresh_backend_facts(self);
+        analyze_now(self);  // also catches changes that come only from the backend
+        self->delayed_send(self, std::chrono::seconds(2), caf::tick_atom_v);
+      },
+      [=](active_atom, bool active) {
+        auto& st = self->state;
+        if (active == st.active) return;
+        st.active = active;
+        st.registered.clear();
+        st.live.reset();
+        st.settings.board->clear();
+        if (active) self->send(self, caf::tick_atom_v);
+      },
+  };
+}
+
+}  // namespace
+
+detector_actor spawn_detector(caf::actor_system& sys, DetectorSettings settings) {
+  return sys.spawn(detector_behavior, std::move(settings));
+}
+
+}  // namespace orc::actors
