@@ -7,9 +7,12 @@
 
 #include "actors/hook_runner.hpp"
 #include "model/analysis_setup.hpp"
+#include "model/emergent_operations.hpp"
 #include "model/hooks.hpp"
 #include "storage/failure_detection_dao.hpp"
+#include "storage/instance_operations.hpp"
 #include "storage/maintenance_dao.hpp"
+#include "storage/mysql_dialect.hpp"
 
 namespace orc::actors {
 
@@ -28,6 +31,7 @@ struct detector_state {
   std::set<std::pair<model::InstanceKey, std::string>> registered;
   std::map<model::InstanceKey, Clock::time_point> last_reprobe_request;
   caf::actor discovery;  ///< the sender of observations; receives reprobe requests
+  std::map<model::InstanceKey, Clock::time_point> last_restart;  ///< emergent restarts
 };
 
 using self_ptr = detector_actor::stateful_pointer<detector_state>;
@@ -141,6 +145,38 @@ void register_detection(self_ptr self, const model::ReplicationAnalysis& row) {
       });
 }
 
+/// Restarts the IO thread of the given replicas (at most once per 30 s each), on a thread of
+/// its own: a stuck replica must not stall detection.
+void restart_io_threads(self_ptr self, const std::vector<model::InstanceKey>& keys) {
+  auto& st = self->state;
+  auto now = Clock::now();
+  std::vector<model::InstanceKey> due;
+  for (const auto& key : keys) {
+    auto& last = st.last_restart[key];
+    if (last != Clock::time_point{} && now - last < std::chrono::seconds(30)) continue;
+    last = now;
+    due.push_back(key);
+  }
+  if (due.empty()) return;
+  auto endpoint = st.settings.topology;
+  self->home_system().spawn<caf::detached>([due, endpoint] {
+    for (const auto& key : due) {
+      try {
+        auto ep = endpoint;
+        ep.host = key.hostname;
+        ep.port = key.port;
+        auto session = storage::open_session(ep);
+        storage::Dialect dialect(storage::read_server_version(*session));
+        *session << dialect.stop_replica_io_thread();
+        *session << dialect.start_replica_io_thread();
+        spdlog::info("restarted the IO thread of {} (its master is unreachable)", key.str());
+      } catch (const std::exception& e) {
+        spdlog::warn("could not restart the IO thread of {}: {}", key.str(), e.what());
+      }
+    }
+  });
+}
+
 void analyze_now(self_ptr self) {
   auto& st = self->state;
   st.analysis_pending = false;
@@ -160,6 +196,8 @@ void analyze_now(self_ptr self) {
   auto now = Clock::now();
   for (const auto& row : *rows) {
     if (row.analysis == model::AnalysisCode::NoProblem) continue;
+    auto restart = model::replicas_to_restart(row, input.instances);
+    if (!restart.empty()) restart_io_threads(self, restart);
     if (inconclusive(row.analysis)) {
       auto& last = st.last_reprobe_request[row.analyzed_instance_key];
       if (now - last >= std::chrono::milliseconds(100)) {

@@ -12,6 +12,7 @@
 #include "actors/snapshot_store.hpp"
 #include "model/config.hpp"
 #include "model/node_identity.hpp"
+#include "storage/backend.hpp"
 
 namespace orc::actors {
 
@@ -22,6 +23,8 @@ struct DetectorSettings {
   std::shared_ptr<SnapshotStore> snapshots;  ///< downtime and promotion facts from the backend
   std::shared_ptr<AnalysisBoard> board;
   std::shared_ptr<const Leadership> leadership;
+  /// Credentials and timeouts for managed servers (emergent IO-thread restarts).
+  storage::MysqlEndpoint topology;
 };
 
 detector_actor spawn_detector(caf::actor_system& sys, DetectorSettings settings);

@@ -2,6 +2,8 @@
 
 #include "storage/downtime_dao.hpp"
 
+#include "storage/soci_rows.hpp"
+
 #include <soci/soci.h>
 
 namespace orc::storage {
@@ -9,19 +11,6 @@ namespace orc::storage {
 namespace {
 
 const char* kInForce = "dd.downtime_active = 1 AND IFNULL(dd.end_timestamp, NOW()) > NOW()";
-
-/// An integer column of a row. MariaDB types CAST(x AS SIGNED) as INT or BIGINT depending on
-/// the width of x, and soci::row::get needs the exact type.
-long long int_at(const soci::row& r, std::size_t i) {
-  switch (r.get_properties(i).get_data_type()) {
-    case soci::dt_integer:
-      return r.get<int>(i);
-    case soci::dt_unsigned_long_long:
-      return static_cast<long long>(r.get<unsigned long long>(i));
-    default:
-      return r.get<long long>(i);
-  }
-}
 
 DowntimeRow to_row(const soci::row& r) {
   DowntimeRow d;

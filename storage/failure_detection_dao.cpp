@@ -2,6 +2,8 @@
 
 #include "storage/failure_detection_dao.hpp"
 
+#include "storage/soci_rows.hpp"
+
 #include <soci/soci.h>
 
 #include "storage/backend.hpp"
@@ -34,19 +36,6 @@ std::vector<model::InstanceKey> parse_key_list(const std::string& text) {
     start = comma + 1;
   }
   return out;
-}
-
-/// An integer column of a row. MariaDB types CAST(x AS SIGNED) as INT or BIGINT depending on
-/// the width of x, and soci::row::get needs the exact type.
-long long int_at(const soci::row& r, std::size_t i) {
-  switch (r.get_properties(i).get_data_type()) {
-    case soci::dt_integer:
-      return r.get<int>(i);
-    case soci::dt_unsigned_long_long:
-      return static_cast<long long>(r.get<unsigned long long>(i));
-    default:
-      return r.get<long long>(i);
-  }
 }
 
 FailureDetection to_detection(const soci::row& r) {

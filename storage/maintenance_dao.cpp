@@ -4,6 +4,8 @@
 
 #include "storage/maintenance_dao.hpp"
 
+#include "storage/soci_rows.hpp"
+
 #include <soci/soci.h>
 
 #include <chrono>
@@ -25,19 +27,6 @@ const char* kColumns =
     "processing_node_hostname, processing_node_token, CAST(explicitly_bounded AS SIGNED), "
     "CAST(IFNULL(maintenance_active, 0) AS SIGNED), "
     "CAST(IFNULL(TIMESTAMPDIFF(SECOND, begin_timestamp, NOW()), 0) AS SIGNED)";
-
-/// An integer column of a row. MariaDB types CAST(x AS SIGNED) as INT or BIGINT depending on
-/// the width of x, and soci::row::get needs the exact type.
-long long int_at(const soci::row& r, std::size_t i) {
-  switch (r.get_properties(i).get_data_type()) {
-    case soci::dt_integer:
-      return r.get<int>(i);
-    case soci::dt_unsigned_long_long:
-      return static_cast<long long>(r.get<unsigned long long>(i));
-    default:
-      return r.get<long long>(i);
-  }
-}
 
 MaintenanceLock to_lock(const soci::row& r) {
   MaintenanceLock m;

@@ -142,3 +142,18 @@ TEST_CASE("discovering a leaf of a chain finds master, intermediate and leaves w
   std::string text = topology["Details"].GetString();
   CHECK(text.find("\n  + " + key_text(topo.port(2))) != std::string::npos);
 }
+
+TEST_CASE("DiscoverySeeds are discovered at start without any discover call") {
+  auto backend = Sandbox::backend();
+  auto topo = Sandbox::topology("replicas", 2);
+  int http_port = free_port();
+  OrchestratorNode node(
+      node_config_json(backend.port(), http_port,
+                       {{"InstancePollSeconds", "1"},
+                        {"DiscoverySeeds", "[\"" + key_text(topo.port(2)) + "\"]"}}),
+      http_port);
+  double elapsed = wait_for([&] { return cluster_size(node, topo.port(0)) == 3; },
+                            std::chrono::seconds(5));
+  MESSAGE("seeded topology fully listed " << elapsed << " s after the node answered");
+  CHECK(elapsed >= 0);
+}

@@ -26,6 +26,19 @@ struct Cluster3 {
           std::make_unique<OrchestratorNode>(node_config_json(backend_port, port, extra), port));
     }
   }
+  /// Each node with a backend user of its own (orc_node<i>), so that the backend's general log
+  /// tells which node sent which statement.
+  Cluster3(Sandbox& backend, std::map<std::string, std::string> extra) {
+    for (int i = 0; i < 3; ++i) {
+      std::string user = "orc_node" + std::to_string(i);
+      backend.sql(0, "CREATE USER '" + user + "'@'127.0.0.1' IDENTIFIED BY 'orc_backend_pass'; " +
+                         "GRANT ALL ON orchestrator.* TO '" + user + "'@'127.0.0.1'");
+      extra["MySQLOrchestratorUser"] = "\"" + user + "\"";
+      int port = free_port();
+      nodes.push_back(std::make_unique<OrchestratorNode>(
+          node_config_json(backend.port(), port, extra), port));
+    }
+  }
   /// Indices of the nodes answering 200 on /api/leader-check right now.
   std::vector<int> leaders(int timeout_ms = 300) const {
     std::vector<int> out;
@@ -95,10 +108,11 @@ TEST_CASE("after kill -9 of the leader another node leads within two seconds") {
 TEST_CASE("a leader frozen past its lease does not probe or write after it resumes") {
   auto backend = Sandbox::backend();
   auto topo = Sandbox::topology("replicas", 1);
-  Cluster3 c(backend.port(), {{"InstancePollSeconds", "1"}});
+  Cluster3 c(backend, {{"InstancePollSeconds", "1"}});
   int leader = c.wait_single_leader(std::chrono::seconds(5));
   REQUIRE(leader >= 0);
   auto& frozen = *c.nodes[leader];
+  backend.sql(0, "SET GLOBAL log_output = 'TABLE'; SET GLOBAL general_log = 1");
   REQUIRE(frozen.get("/api/discover/127.0.0.1/" + std::to_string(topo.port(1))).status == 200);
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   REQUIRE(metric(frozen, "orchestrator_probes_total") > 0);
@@ -108,6 +122,7 @@ TEST_CASE("a leader frozen past its lease does not probe or write after it resum
   auto others = c.leaders();
   REQUIRE(others.size() == 1);
   CHECK(others[0] != leader);
+  auto resumed_at = backend.sql(0, "SELECT NOW(6)");
   ::kill(frozen.pid(), SIGCONT);
 
   // At once, and for the next seconds, the resumed node is not leader and neither probes nor
@@ -123,6 +138,19 @@ TEST_CASE("a leader frozen past its lease does not probe or write after it resum
   // The new leader took over the probing.
   auto& successor = *c.nodes[others[0]];
   CHECK(metric(successor, "orchestrator_watched_instances") == 2);
+
+  // Checked in the backend: since it resumed, the frozen node sent no statement touching
+  // database_instance, while the new leader did (so the query can see such writes).
+  auto instance_writes_by = [&](int node) {
+    return std::stoi(backend.sql(
+        0, "SELECT COUNT(*) FROM mysql.general_log WHERE user_host LIKE 'orc_node" +
+               std::to_string(node) + "[%' AND event_time > '" + resumed_at +
+               "' AND argument LIKE '%database_instance%' AND (argument LIKE 'UPDATE%' OR "
+               "argument LIKE 'INSERT%')"));
+  };
+  CHECK(instance_writes_by(leader) == 0);
+  CHECK(instance_writes_by(others[0]) > 0);
+  backend.sql(0, "SET GLOBAL general_log = 0");
 }
 
 TEST_CASE("with the backend down every node is unhealthy and none leads; back up, one leads") {

@@ -140,6 +140,7 @@ int run_service(const model::Config& cfg, const model::CliArgs& args) {
   detector_settings.snapshots = snapshots;
   detector_settings.board = board;
   detector_settings.leadership = leadership;
+  detector_settings.topology = topology_endpoint(cfg);
   auto detector = actors::spawn_detector(system, detector_settings);
   discovery_settings.detector = caf::actor_cast<caf::actor>(detector);
   auto discovery = actors::spawn_discovery(system, discovery_settings);
