@@ -21,8 +21,6 @@ class Leadership {
   bool is_leader() const { return now_ns() < until_ns_.load(std::memory_order_acquire); }
   /// The fencing token of the current (or last) term.
   uint64_t epoch() const { return epoch_.load(std::memory_order_acquire); }
-  /// Valid and still the given term: what a leader-only action re-checks before each step.
-  bool holds(uint64_t epoch) const { return is_leader() && this->epoch() == epoch; }
 
   void extend(Clock::time_point until, uint64_t epoch) {
     epoch_.store(epoch, std::memory_order_release);

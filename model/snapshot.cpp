@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <map>
 
 namespace orc::model {
 
@@ -75,28 +74,6 @@ std::vector<const Instance*> TopologySnapshot::search(const std::string& pattern
       }
     }
   }
-  return out;
-}
-
-std::vector<ClusterInfo> summarize_clusters(
-    const std::vector<Instance>& instances,
-    const std::vector<std::pair<std::string, std::string>>& aliases) {
-  std::map<std::string, ClusterInfo> by_name;
-  for (const auto& i : instances) {
-    if (i.cluster_name.empty()) continue;
-    auto& c = by_name[i.cluster_name];
-    c.cluster_name = i.cluster_name;
-    c.count_instances++;
-    if (i.is_replica() && i.replication_lag_seconds)
-      c.heuristic_lag = std::max<int64_t>(c.heuristic_lag, *i.replication_lag_seconds);
-  }
-  for (auto& [name, c] : by_name) {
-    c.cluster_alias = name;
-    for (const auto& [cluster, alias] : aliases)
-      if (same_name(cluster, name) && !alias.empty()) c.cluster_alias = alias;
-  }
-  std::vector<ClusterInfo> out;
-  for (auto& [name, c] : by_name) out.push_back(c);
   return out;
 }
 

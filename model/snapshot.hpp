@@ -29,9 +29,4 @@ struct TopologySnapshot {
   std::vector<const Instance*> search(const std::string& pattern) const;
 };
 
-/// Builds ClusterInfo rows (count, alias, heuristic lag) from instances and an alias map.
-std::vector<ClusterInfo> summarize_clusters(const std::vector<Instance>& instances,
-                                            const std::vector<std::pair<std::string, std::string>>&
-                                                aliases);
-
 }  // namespace orc::model
