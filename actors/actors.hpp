@@ -47,8 +47,8 @@ using ProbeResultPtr = std::shared_ptr<const ProbeReport>;
 
 /// Backend work produced by discovery, merged and flushed by the storage actor.
 struct PersistBatch {
-  std::vector<model::Instance> full_writes;                   ///< changed rows: one multi-row upsert
-  std::vector<model::InstanceKey> touches;                    ///< unchanged rows: timestamps only
+  std::vector<model::Instance> full_writes;  ///< changed rows: one multi-row upsert
+  std::vector<model::InstanceKey> touches;   ///< unchanged rows: timestamps only
   std::vector<std::pair<model::InstanceKey, bool>> failures;  ///< failed probes (key, partial)
   bool empty() const { return full_writes.empty() && touches.empty() && failures.empty(); }
 };
@@ -66,7 +66,7 @@ using StorageJobPtr = std::shared_ptr<StorageJob>;
 struct DiscoveryStats {
   uint64_t probes = 0;
   uint64_t probe_failures = 0;
-  uint64_t probe_cpu_ns = 0;   ///< CPU time spent in probe threads
+  uint64_t probe_cpu_ns = 0;  ///< CPU time spent in probe threads
   uint64_t full_writes = 0;
   uint64_t touches = 0;
   size_t watched_instances = 0;

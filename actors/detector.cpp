@@ -84,8 +84,8 @@ void run_detection_hooks(self_ptr self, const model::ReplicationAnalysis& row) {
   if (cfg.OnFailureDetectionProcesses.empty()) return;
   model::HookContext ctx;
   ctx.failure_type = model::analysis_code_name(row.analysis);
-  ctx.instance_type = row.is_master ? (row.is_co_master ? "co-master" : "master")
-                                    : "intermediate-master";
+  ctx.instance_type =
+      row.is_master ? (row.is_co_master ? "co-master" : "master") : "intermediate-master";
   ctx.is_master = row.is_master;
   ctx.is_co_master = row.is_co_master;
   ctx.failure_description = row.description;
@@ -203,7 +203,8 @@ void analyze_now(self_ptr self) {
       if (now - last >= std::chrono::milliseconds(100)) {
         last = now;
         // The re-probe of an instance includes its replicas; a failing replica's master too.
-        reprobe.push_back(row.analysis == model::AnalysisCode::FirstTierReplicaFailingToConnectToMaster
+        reprobe.push_back(row.analysis ==
+                                  model::AnalysisCode::FirstTierReplicaFailingToConnectToMaster
                               ? row.analyzed_instance_master_key
                               : row.analyzed_instance_key);
       }

@@ -13,8 +13,8 @@
 #include "storage/election_dao.hpp"
 #include "storage/failure_detection_dao.hpp"
 #include "storage/instance_dao.hpp"
-#include "storage/maintenance_dao.hpp"
 #include "storage/instance_keys_dao.hpp"
+#include "storage/maintenance_dao.hpp"
 
 namespace orc::actors {
 
@@ -54,8 +54,8 @@ bool ignored(const discovery_state& st, const model::InstanceKey& key) {
 void watch(self_ptr self, const model::InstanceKey& key) {
   auto& st = self->state;
   if (!key.valid() || st.watched.count(key) || ignored(st, key)) return;
-  auto prober = spawn_prober(self->home_system(), key, st.settings.prober,
-                             caf::actor_cast<caf::actor>(self));
+  auto prober =
+      spawn_prober(self->home_system(), key, st.settings.prober, caf::actor_cast<caf::actor>(self));
   st.watched[key].prober = prober;
   st.stats.watched_instances = st.watched.size();
   self->send(prober, caf::tick_atom_v);
@@ -216,25 +216,26 @@ void housekeeping(self_ptr self) {
 void discover_inactive(self_ptr self, const model::InstanceKey& key,
                        caf::typed_response_promise<ProbeResultPtr> rp) {
   auto& st = self->state;
-  auto prober = spawn_prober(self->home_system(), key, st.settings.prober,
-                             caf::actor_cast<caf::actor>(self));
+  auto prober =
+      spawn_prober(self->home_system(), key, st.settings.prober, caf::actor_cast<caf::actor>(self));
   self->request(prober, std::chrono::seconds(60), probe_atom::value)
       .then(
           [=](const ProbeResultPtr& report) mutable {
             self->send_exit(prober, caf::exit_reason::user_shutdown);
             if (report->result.ok) {
               auto inst = report->result.instance;
-              auto snap = self->state.settings.snapshots ? self->state.settings.snapshots->get()
-                                                         : nullptr;
+              auto snap =
+                  self->state.settings.snapshots ? self->state.settings.snapshots->get() : nullptr;
               const model::Instance* master = snap ? snap->find(inst.master_key) : nullptr;
               model::inherit_cluster_attributes(inst, master);
               // A manual command, allowed on any node: written directly, not as leader work.
               auto job = std::make_shared<StorageJob>();
               job->run = [inst](soci::session& s) { storage::write_instances(s, {inst}); };
-              self->request(self->state.settings.storage, std::chrono::seconds(30),
-                            job_atom::value, job)
+              self->request(self->state.settings.storage, std::chrono::seconds(30), job_atom::value,
+                            job)
                   .then([](const std::string& error) {
-                    if (!error.empty()) spdlog::warn("writing a discovered instance failed: {}", error);
+                    if (!error.empty())
+                      spdlog::warn("writing a discovered instance failed: {}", error);
                   });
             }
             rp.deliver(report);

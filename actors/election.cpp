@@ -66,6 +66,7 @@ void renew(election_state& st) {
     bool holding = st.settings.leadership->is_leader();
     auto outcome = storage::acquire_or_renew_lease(
         st.db(), st.settings.node, static_cast<int>(st.settings.lease.count()), holding);
+    st.settings.health->clear_error();
     if (outcome.leader) {
       st.extend_from(started, outcome.epoch);
     } else if (holding) {

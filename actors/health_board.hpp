@@ -30,6 +30,11 @@ class HealthBoard {
     facts_.error.clear();
     facts_.last_success = std::chrono::steady_clock::now();
   }
+  /// A backend round trip (lease renewal) worked: a past error no longer applies.
+  void clear_error() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    facts_.error.clear();
+  }
   void publish_error(std::string error) {
     std::lock_guard<std::mutex> lock(mutex_);
     facts_.error = std::move(error);

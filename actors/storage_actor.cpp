@@ -2,8 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include <map>
 #include <soci/soci.h>
+#include <map>
 
 #include "storage/cluster_dao.hpp"
 #include "storage/instance_dao.hpp"

@@ -55,8 +55,7 @@ watcher_actor::behavior_type watcher_behavior(watcher_actor::stateful_pointer<wa
 
 watcher_actor spawn_watcher(caf::actor_system& sys, const model::InstanceKey& key,
                             storage::MysqlEndpoint endpoint, caf::actor discovery) {
-  return sys.spawn<caf::detached>(watcher_behavior, key, std::move(endpoint),
-                                  std::move(discovery));
+  return sys.spawn<caf::detached>(watcher_behavior, key, std::move(endpoint), std::move(discovery));
 }
 
 }  // namespace orc::actors

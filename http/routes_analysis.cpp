@@ -39,13 +39,10 @@ std::optional<std::vector<model::ReplicationAnalysis>> current_analysis(
 
 }  // namespace
 
-void register_analysis_routes(httplib::Server& srv, const ApiContext& ctx,
-                              const std::string& api) {
-  srv.Get(api + "/replication-analysis",
-          [&ctx](const httplib::Request&, httplib::Response& res) {
-            if (auto rows = current_analysis(ctx, res))
-              respond_ok(res, "Analysis", analyses_json(*rows));
-          });
+void register_analysis_routes(httplib::Server& srv, const ApiContext& ctx, const std::string& api) {
+  srv.Get(api + "/replication-analysis", [&ctx](const httplib::Request&, httplib::Response& res) {
+    if (auto rows = current_analysis(ctx, res)) respond_ok(res, "Analysis", analyses_json(*rows));
+  });
   srv.Get(api + "/replication-analysis/instance/" + kSegment + "/" + kSegment,
           [&ctx](const httplib::Request& req, httplib::Response& res) {
             auto key = instance_key_from_path(req.matches[1], req.matches[2], res);
@@ -73,9 +70,8 @@ void register_analysis_routes(httplib::Server& srv, const ApiContext& ctx,
       if (!i.problems.empty() && (!cluster || i.cluster_name == *cluster)) out.push_back(i);
     respond_json(res, instances_json(out));
   };
-  srv.Get(api + "/problems", [problems](const httplib::Request&, httplib::Response& res) {
-    problems("", res);
-  });
+  srv.Get(api + "/problems",
+          [problems](const httplib::Request&, httplib::Response& res) { problems("", res); });
   srv.Get(api + "/problems/" + kSegment,
           [problems](const httplib::Request& req, httplib::Response& res) {
             problems(req.matches[1], res);

@@ -26,14 +26,14 @@ void with_cluster(const ApiContext& ctx, const std::string& hint, httplib::Respo
 
 model::RenderOptions render_options(const ApiContext& ctx) {
   model::RenderOptions opt;
-  opt.reasonable_maintenance_replication_lag_seconds = ctx.config->ReasonableMaintenanceReplicationLagSeconds;
+  opt.reasonable_maintenance_replication_lag_seconds =
+      ctx.config->ReasonableMaintenanceReplicationLagSeconds;
   return opt;
 }
 
 }  // namespace
 
-void register_cluster_routes(httplib::Server& srv, const ApiContext& ctx,
-                             const std::string& api) {
+void register_cluster_routes(httplib::Server& srv, const ApiContext& ctx, const std::string& api) {
   const std::string seg = std::string("/") + kSegment;
 
   srv.Get(api + "/cluster" + seg, [&ctx](const httplib::Request& req, httplib::Response& res) {
@@ -41,23 +41,22 @@ void register_cluster_routes(httplib::Server& srv, const ApiContext& ctx,
       respond_json(res, instances_json(copy_out(snap.cluster_members(c))));
     });
   });
-  srv.Get(api + "/cluster/alias" + seg,
-          [&ctx](const httplib::Request& req, httplib::Response& res) {
-            auto snap = ctx.snapshot();
-            if (!snap) return respond_error(res, "Cannot read from the backend database");
-            for (const auto& c : snap->clusters)
-              if (c.cluster_alias == req.matches[1].str())
-                return respond_json(res, instances_json(copy_out(snap->cluster_members(c.cluster_name))));
-            respond_error(res, "Unknown cluster alias: " + req.matches[1].str());
-          });
-  srv.Get(api + "/cluster-info" + seg,
-          [&ctx](const httplib::Request& req, httplib::Response& res) {
-            with_cluster(ctx, req.matches[1], res, [&](const auto& snap, const std::string& c) {
-              const auto* info = snap.cluster_info(c);
-              if (!info) return respond_error(res, "Unknown cluster: " + c);
-              respond_json(res, cluster_info_json(*info));
-            });
-          });
+  srv.Get(api + "/cluster/alias" + seg, [&ctx](const httplib::Request& req,
+                                               httplib::Response& res) {
+    auto snap = ctx.snapshot();
+    if (!snap) return respond_error(res, "Cannot read from the backend database");
+    for (const auto& c : snap->clusters)
+      if (c.cluster_alias == req.matches[1].str())
+        return respond_json(res, instances_json(copy_out(snap->cluster_members(c.cluster_name))));
+    respond_error(res, "Unknown cluster alias: " + req.matches[1].str());
+  });
+  srv.Get(api + "/cluster-info" + seg, [&ctx](const httplib::Request& req, httplib::Response& res) {
+    with_cluster(ctx, req.matches[1], res, [&](const auto& snap, const std::string& c) {
+      const auto* info = snap.cluster_info(c);
+      if (!info) return respond_error(res, "Unknown cluster: " + c);
+      respond_json(res, cluster_info_json(*info));
+    });
+  });
   srv.Get(api + "/clusters", [&ctx](const httplib::Request&, httplib::Response& res) {
     auto snap = ctx.snapshot();
     if (!snap) return respond_error(res, "Cannot read from the backend database");

@@ -74,9 +74,12 @@ std::string health_status_json(const ApiContext& ctx, const actors::HealthFacts&
 void health(const ApiContext& ctx, httplib::Response& res) {
   auto facts = ctx.health->get();
   auto age = std::chrono::steady_clock::now() - facts.last_success;
-  bool healthy = facts.last_success.time_since_epoch().count() != 0 &&
+  // Unhealthy as soon as a backend round trip fails (renewals run every 250 ms), or when
+  // the last successful registration is older than upstream's 2 s.
+  bool healthy = facts.error.empty() && facts.last_success.time_since_epoch().count() != 0 &&
                  age <= std::chrono::seconds(2);
-  std::string error = healthy ? "" : (facts.error.empty() ? "no recent backend contact" : facts.error);
+  std::string error =
+      healthy ? "" : (facts.error.empty() ? "no recent backend contact" : facts.error);
   auto details = health_status_json(ctx, facts, healthy, error);
   if (healthy) return respond_ok(res, "Application node is healthy", details);
   res.status = 500;
@@ -103,13 +106,13 @@ void register_health_routes(httplib::Server& srv, const ApiContext& ctx, const s
   };
   srv.Get(api + "/leader-check", lc);
   srv.Get(api + "/routed-leader-check", lc);
-  srv.Get(api + "/leader-check/" + kSegment,
-          [&ctx](const httplib::Request& req, httplib::Response& res) {
-            auto code = model::parse_port(req.matches[1].str());  // 1..65535: reuse the digit parser
-            if (!code || *code < 100 || *code > 599)
-              return respond_error(res, "Invalid HTTP status code: " + req.matches[1].str());
-            leader_check(ctx, *code, res);
-          });
+  srv.Get(api + "/leader-check/" + kSegment, [&ctx](const httplib::Request& req,
+                                                    httplib::Response& res) {
+    auto code = model::parse_port(req.matches[1].str());  // 1..65535: reuse the digit parser
+    if (!code || *code < 100 || *code > 599)
+      return respond_error(res, "Invalid HTTP status code: " + req.matches[1].str());
+    leader_check(ctx, *code, res);
+  });
 
   auto ask = [&ctx](auto atom, const std::string& done, httplib::Response& res) {
     std::string error;

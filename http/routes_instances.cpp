@@ -31,26 +31,23 @@ actors::ProbeResultPtr probe_via_discovery(const ApiContext& ctx, const model::I
 
 }  // namespace
 
-void register_instance_routes(httplib::Server& srv, const ApiContext& ctx,
-                              const std::string& api) {
+void register_instance_routes(httplib::Server& srv, const ApiContext& ctx, const std::string& api) {
   const std::string hp = std::string("/") + kSegment + "/" + kSegment;
 
   srv.Get(api + "/discover" + hp, [&ctx](const httplib::Request& req, httplib::Response& res) {
     auto key = instance_key_from_path(req.matches[1], req.matches[2], res);
     if (!key) return;
     if (auto report = probe_via_discovery(ctx, *key, res))
-      respond_ok(res, "Instance discovered: " + key->str(),
-                 instance_json(report->result.instance));
+      respond_ok(res, "Instance discovered: " + key->str(), instance_json(report->result.instance));
   });
 
-  srv.Get(api + "/async-discover" + hp,
-          [&ctx](const httplib::Request& req, httplib::Response& res) {
-            auto key = instance_key_from_path(req.matches[1], req.matches[2], res);
-            if (!key) return;
-            caf::anon_send(ctx.discovery, actors::discover_atom::value, *key);
-            respond_ok(res, "Asynchronous discovery initiated for Instance: " + key->str(),
-                       key_json(*key));
-          });
+  srv.Get(api + "/async-discover" + hp, [&ctx](const httplib::Request& req,
+                                               httplib::Response& res) {
+    auto key = instance_key_from_path(req.matches[1], req.matches[2], res);
+    if (!key) return;
+    caf::anon_send(ctx.discovery, actors::discover_atom::value, *key);
+    respond_ok(res, "Asynchronous discovery initiated for Instance: " + key->str(), key_json(*key));
+  });
 
   srv.Get(api + "/refresh" + hp, [&ctx](const httplib::Request& req, httplib::Response& res) {
     auto key = instance_key_from_path(req.matches[1], req.matches[2], res);
@@ -66,8 +63,8 @@ void register_instance_routes(httplib::Server& srv, const ApiContext& ctx,
     self->request(ctx.discovery, std::chrono::seconds(10), actors::forget_atom::value, *key)
         .receive([](bool) {}, [](caf::error&) {});
     bool existed = false;
-    auto error = ctx.run_storage_job(
-        [&](soci::session& s) { existed = storage::forget_instance(s, *key); });
+    auto error =
+        ctx.run_storage_job([&](soci::session& s) { existed = storage::forget_instance(s, *key); });
     if (!error.empty()) return respond_error(res, "Cannot forget " + key->str() + ": " + error);
     ctx.snapshots->mark_dirty();
     if (!existed) return respond_error(res, "Instance not found: " + key->str());

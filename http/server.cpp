@@ -28,7 +28,9 @@ bool parse_listen_address(const std::string& address, std::string& host, int& po
 
 ApiServer::ApiServer(ApiContext ctx) : ctx_(std::move(ctx)) {}
 
-ApiServer::~ApiServer() { stop(); }
+ApiServer::~ApiServer() {
+  stop();
+}
 
 bool ApiServer::start(const std::string& listen_address, std::string& error) {
   std::string host;

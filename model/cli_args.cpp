@@ -12,16 +12,16 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
 
 const std::vector<std::string>& cli_value_flags() {
   static const std::vector<std::string> flags = {
-      "c",     "i",        "d",       "s",         "alias",          "owner",   "reason",
-      "duration", "pattern", "tag",   "promotion-rule", "statement", "binlog", "config",
-      "hostname", "port",   "pool",   "comment",   "tag-value"};
+      "c",        "i",        "d",        "s",    "alias",          "owner",
+      "reason",   "duration", "pattern",  "tag",  "promotion-rule", "statement",
+      "binlog",   "config",   "hostname", "port", "pool",           "comment",
+      "tag-value"};
   return flags;
 }
 
 const std::vector<std::string>& cli_switch_flags() {
-  static const std::vector<std::string> flags = {"debug", "stack",         "verbose", "quiet",
-                                                 "noop",  "grab-election", "version", "help",
-                                                 "h"};
+  static const std::vector<std::string> flags = {
+      "debug", "stack", "verbose", "quiet", "noop", "grab-election", "version", "help", "h"};
   return flags;
 }
 

@@ -33,10 +33,14 @@ ThreadState thread_state_from_text(const std::string& text) {
 
 const char* flavor_name(Flavor f) {
   switch (f) {
-    case Flavor::MySQL: return "MySQL";
-    case Flavor::Percona: return "Percona";
-    case Flavor::MariaDB: return "MariaDB";
-    default: return "Unknown";
+    case Flavor::MySQL:
+      return "MySQL";
+    case Flavor::Percona:
+      return "Percona";
+    case Flavor::MariaDB:
+      return "MariaDB";
+    default:
+      return "Unknown";
   }
 }
 

@@ -60,7 +60,7 @@ struct Instance {
   std::string version;          ///< @@version as reported, e.g. "10.11.19-MariaDB-0+deb12u1-log"
   std::string version_comment;  ///< @@version_comment
   Flavor flavor = Flavor::Unknown;
-  std::string major_version;    ///< "10.11", "8.0"
+  std::string major_version;  ///< "10.11", "8.0"
   bool read_only = false;
   bool super_read_only = false;  ///< MySQL only; MariaDB has no such variable
   std::string binlog_format;
@@ -77,7 +77,7 @@ struct Instance {
   ThreadState sql_thread_state = ThreadState::None;
   ThreadState io_thread_state = ThreadState::None;
   bool has_replication_filters = false;
-  std::string gtid_mode;           ///< MySQL @@gtid_mode; "" on MariaDB
+  std::string gtid_mode;  ///< MySQL @@gtid_mode; "" on MariaDB
   bool supports_oracle_gtid = false;
   bool using_oracle_gtid = false;   ///< Auto_Position=1
   bool using_mariadb_gtid = false;  ///< Using_Gtid != No
@@ -89,11 +89,11 @@ struct Instance {
   std::string last_io_error;
   int last_io_errno = 0;
   int last_sql_errno = 0;
-  std::optional<int64_t> seconds_behind_master;  ///< null while the IO thread is down
+  std::optional<int64_t> seconds_behind_master;    ///< null while the IO thread is down
   std::optional<int64_t> replication_lag_seconds;  ///< ReplicationLagQuery, else = SBM
   uint32_t sql_delay = 0;
   bool allow_tls = false;
-  std::string master_user;  ///< Master_User; never a password
+  std::string master_user;        ///< Master_User; never a password
   std::string executed_gtid_set;  ///< MySQL @@gtid_executed; MariaDB @@gtid_current_pos
   std::string gtid_purged;
   std::string gtid_errant;

@@ -15,9 +15,13 @@ std::string lower(std::string_view s) {
 }
 }  // namespace
 
-std::string InstanceKey::str() const { return hostname + ":" + std::to_string(port); }
+std::string InstanceKey::str() const {
+  return hostname + ":" + std::to_string(port);
+}
 
-std::string InstanceKey::normalized_host() const { return lower(hostname); }
+std::string InstanceKey::normalized_host() const {
+  return lower(hostname);
+}
 
 bool InstanceKey::operator==(const InstanceKey& o) const {
   return port == o.port && hostname.size() == o.hostname.size() &&

@@ -47,8 +47,8 @@ ReplicationVerdict can_replicate_from(const Instance& replica, const Instance& s
       replica.server_uuid == source.server_uuid)
     return no("Identical server UUID: " + replica.key.str() + ", " + source.key.str() +
               " both have " + replica.server_uuid);
-  if (replica.sql_delay < source.sql_delay &&
-      static_cast<int64_t>(source.sql_delay) > reasonable_maintenance_lag_seconds)
+  if (replica.sql_delay<source.sql_delay&& static_cast<int64_t>(source.sql_delay)>
+          reasonable_maintenance_lag_seconds)
     return no(source.key.str() + " has higher SQL_Delay (" + std::to_string(source.sql_delay) +
               " seconds) than " + replica.key.str() + " does (" +
               std::to_string(replica.sql_delay) + " seconds)");

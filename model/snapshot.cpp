@@ -11,7 +11,9 @@ std::string lower(std::string s) {
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
 }
-bool same_name(const std::string& a, const std::string& b) { return lower(a) == lower(b); }
+bool same_name(const std::string& a, const std::string& b) {
+  return lower(a) == lower(b);
+}
 }  // namespace
 
 const Instance* TopologySnapshot::find(const InstanceKey& key) const {
@@ -66,8 +68,8 @@ std::vector<const Instance*> TopologySnapshot::search(const std::string& pattern
   auto needle = lower(pattern);
   for (const auto& i : instances) {
     const ClusterInfo* ci = cluster_info(i.cluster_name);
-    for (const std::string& hay : {i.key.str(), i.version, i.cluster_name,
-                                   ci ? ci->cluster_alias : std::string()}) {
+    for (const std::string& hay :
+         {i.key.str(), i.version, i.cluster_name, ci ? ci->cluster_alias : std::string()}) {
       if (!needle.empty() && lower(hay).find(needle) != std::string::npos) {
         out.push_back(&i);
         break;

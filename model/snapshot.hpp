@@ -12,8 +12,8 @@
 namespace orc::model {
 
 struct TopologySnapshot {
-  std::vector<Instance> instances;     ///< sorted by key
-  std::vector<ClusterInfo> clusters;   ///< sorted by cluster name
+  std::vector<Instance> instances;    ///< sorted by key
+  std::vector<ClusterInfo> clusters;  ///< sorted by cluster name
 
   const Instance* find(const InstanceKey& key) const;
   /// Members of a cluster, sorted by key.

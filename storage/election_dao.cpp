@@ -23,14 +23,17 @@ const char* kTimestamp = "%Y-%m-%d %H:%i:%s";
 
 }  // namespace
 
-LeaseOutcome acquire_or_renew_lease(soci::session& s, const model::NodeIdentity& me,
-                                    int lease_ms, bool holding) {
+LeaseOutcome acquire_or_renew_lease(soci::session& s, const model::NodeIdentity& me, int lease_ms,
+                                    bool holding) {
   // One statement for every case: insert when the row is missing, renew our own lease, take an
   // expired one (new epoch), or change nothing while another node's lease is live. MySQL
   // evaluates the ODKU assignments left to right, so each sees the columns already updated;
   // the order below keeps OWN/FREE meaningful at every step. A row deleted by an upstream-style
   // reelect restarts at epoch UNIX_TIMESTAMP(), above any epoch counted up from there.
-  const std::string own = "(hostname = VALUES(hostname) AND token = VALUES(token))";
+  // Only a live lease is renewed as the same term: an expired one (even our own, e.g. after
+  // a freeze or /api/reelect) starts a new term with a new epoch.
+  const std::string own =
+      "(hostname = VALUES(hostname) AND token = VALUES(token) AND lease_expires_at >= NOW(3))";
   const std::string free = "(lease_expires_at IS NULL OR lease_expires_at < NOW(3))";
   const std::string take = "(" + own + " OR " + free + ")";
   soci::statement st =
@@ -117,8 +120,8 @@ std::optional<NodeHealthRow> read_active_node(soci::session& s) {
   soci::rowset<soci::row> rows =
       (s.prepare << "SELECT a.hostname, a.token, IFNULL(h.app_version, ''), "
                     "DATE_FORMAT(a.first_seen_active, '" +
-                        std::string(kTimestamp) +
-                        "'), DATE_FORMAT(a.last_seen_active, '" + kTimestamp +
+                        std::string(kTimestamp) + "'), DATE_FORMAT(a.last_seen_active, '" +
+                        kTimestamp +
                         "'), IFNULL(h.extra_info, ''), IFNULL(h.command, ''), "
                         "IFNULL(h.db_backend, '') FROM active_node a LEFT JOIN node_health h "
                         "ON h.hostname = a.hostname AND h.token = a.token WHERE a.anchor = 1 AND "
@@ -134,8 +137,7 @@ std::vector<NodeHealthRow> read_available_nodes(soci::session& s, int seconds, b
                     "'), extra_info, command, db_backend FROM node_health WHERE "
                     "last_seen_active > NOW() - INTERVAL " +
                     std::to_string(seconds) + " SECOND" +
-                    (http_only ? " AND extra_info = 'HttpMode'" : "") +
-                    " ORDER BY hostname, token";
+                    (http_only ? " AND extra_info = 'HttpMode'" : "") + " ORDER BY hostname, token";
   soci::rowset<soci::row> rows = (s.prepare << sql);
   for (const auto& r : rows) out.push_back(row_to_node(r));
   return out;

@@ -25,8 +25,8 @@ struct LeaseOutcome {
 /// Renews our lease or takes an expired one (one upsert), then reads the outcome and the
 /// term's epoch. `holding` says whether we believed we held a term, to report new terms.
 /// Each takeover increments the epoch, so a stale leader's writes can be fenced.
-LeaseOutcome acquire_or_renew_lease(soci::session& s, const model::NodeIdentity& me,
-                                    int lease_ms, bool holding);
+LeaseOutcome acquire_or_renew_lease(soci::session& s, const model::NodeIdentity& me, int lease_ms,
+                                    bool holding);
 
 /// Takes the lease whatever its state (`--grab-election`, /api/grab-election): new epoch.
 uint64_t grab_lease(soci::session& s, const model::NodeIdentity& me, int lease_ms);

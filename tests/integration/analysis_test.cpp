@@ -13,7 +13,9 @@ using namespace orc::test;
 
 namespace {
 
-std::string key_text(int port) { return "127.0.0.1:" + std::to_string(port); }
+std::string key_text(int port) {
+  return "127.0.0.1:" + std::to_string(port);
+}
 
 /// The analysis code the API reports for `port` ("" when the instance has no row).
 std::string analysis_of(const OrchestratorNode& node, int port, bool* skippable = nullptr) {
@@ -95,8 +97,8 @@ TEST_CASE("stopping the IO thread on every replica is AllMasterReplicasNotReplic
 TEST_CASE("killing the intermediate master of a chain is DeadIntermediateMaster") {
   Watched w("chain", 2);
   w.topo.kill(1);
-  CHECK(wait_analysis(w.node, w.topo.port(1), "DeadIntermediateMaster",
-                      std::chrono::seconds(10)) >= 0);
+  CHECK(wait_analysis(w.node, w.topo.port(1), "DeadIntermediateMaster", std::chrono::seconds(10)) >=
+        0);
   CHECK(analysis_of(w.node, w.topo.port(0)) != "DeadMaster");
 }
 

@@ -40,12 +40,12 @@ TEST_CASE("a dead master is registered once and its detection hooks run once wit
   std::string environment = dir + "/hook-env.txt";
   int http_port = free_port();
   OrchestratorNode node(
-      node_config_json(backend.port(), http_port,
-                       {{"InstancePollSeconds", "1"},
-                        {"OnFailureDetectionProcesses",
-                         "[\"echo {failureType} {failedHost}:{failedPort} {countReplicas} >> " +
-                             placeholders + "\", \"echo $ORC_FAILURE_TYPE $ORC_FAILED_PORT >> " +
-                             environment + "\"]"}}),
+      node_config_json(
+          backend.port(), http_port,
+          {{"InstancePollSeconds", "1"},
+           {"OnFailureDetectionProcesses",
+            "[\"echo {failureType} {failedHost}:{failedPort} {countReplicas} >> " + placeholders +
+                "\", \"echo $ORC_FAILURE_TYPE $ORC_FAILED_PORT >> " + environment + "\"]"}}),
       http_port);
   std::this_thread::sleep_for(std::chrono::milliseconds(600));
   REQUIRE(node.get("/api/discover/127.0.0.1/" + std::to_string(topo.port(0))).status == 200);

@@ -32,8 +32,12 @@ double wait_for(Fn fn, std::chrono::milliseconds timeout) {
   return -1;
 }
 
-std::string key_path(int port) { return "127.0.0.1/" + std::to_string(port); }
-std::string key_text(int port) { return "127.0.0.1:" + std::to_string(port); }
+std::string key_path(int port) {
+  return "127.0.0.1/" + std::to_string(port);
+}
+std::string key_text(int port) {
+  return "127.0.0.1:" + std::to_string(port);
+}
 
 /// Number of cluster members the API lists for the cluster of `port`.
 int cluster_size(const OrchestratorNode& node, int port) {
@@ -49,16 +53,16 @@ TEST_CASE("discovering one replica finds the whole 1+3 topology with derived clu
   auto backend = Sandbox::backend();
   auto topo = Sandbox::topology("replicas", 3);
   int http_port = free_port();
-  OrchestratorNode node(
-      node_config_json(backend.port(), http_port, {{"InstancePollSeconds", "1"}}), http_port);
+  OrchestratorNode node(node_config_json(backend.port(), http_port, {{"InstancePollSeconds", "1"}}),
+                        http_port);
   auto reply = node.get("/api/discover/" + key_path(topo.port(1)));
   REQUIRE(reply.status == 200);
   auto d = parse(reply.body);
   CHECK(std::string(d["Code"].GetString()) == "OK");
   CHECK(d["Details"]["MasterKey"]["Port"].GetInt() == topo.port(0));
 
-  double elapsed = wait_for([&] { return cluster_size(node, topo.port(0)) == 4; },
-                            std::chrono::seconds(5));
+  double elapsed =
+      wait_for([&] { return cluster_size(node, topo.port(0)) == 4; }, std::chrono::seconds(5));
   MESSAGE("all 4 instances listed " << elapsed << " s after discover");
   REQUIRE(elapsed >= 0);
 
@@ -127,11 +131,11 @@ TEST_CASE("discovering a leaf of a chain finds master, intermediate and leaves w
   auto backend = Sandbox::backend();
   auto topo = Sandbox::topology("chain", 2);
   int http_port = free_port();
-  OrchestratorNode node(
-      node_config_json(backend.port(), http_port, {{"InstancePollSeconds", "1"}}), http_port);
+  OrchestratorNode node(node_config_json(backend.port(), http_port, {{"InstancePollSeconds", "1"}}),
+                        http_port);
   REQUIRE(node.get("/api/discover/" + key_path(topo.port(3))).status == 200);
-  REQUIRE(wait_for([&] { return cluster_size(node, topo.port(0)) == 4; }, std::chrono::seconds(5)) >=
-          0);
+  REQUIRE(wait_for([&] { return cluster_size(node, topo.port(0)) == 4; },
+                   std::chrono::seconds(5)) >= 0);
   auto cluster = parse(node.get("/api/cluster/" + key_text(topo.port(0))).body);
   for (const auto& inst : cluster.GetArray()) {
     int port = inst["Key"]["Port"].GetInt();
@@ -152,8 +156,8 @@ TEST_CASE("DiscoverySeeds are discovered at start without any discover call") {
                        {{"InstancePollSeconds", "1"},
                         {"DiscoverySeeds", "[\"" + key_text(topo.port(2)) + "\"]"}}),
       http_port);
-  double elapsed = wait_for([&] { return cluster_size(node, topo.port(0)) == 3; },
-                            std::chrono::seconds(5));
+  double elapsed =
+      wait_for([&] { return cluster_size(node, topo.port(0)) == 3; }, std::chrono::seconds(5));
   MESSAGE("seeded topology fully listed " << elapsed << " s after the node answered");
   CHECK(elapsed >= 0);
 }

@@ -2,13 +2,13 @@
 
 #include <doctest/doctest.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <chrono>
 #include <fstream>
 #include <memory>
-#include <signal.h>
-#include <sys/wait.h>
 #include <thread>
-#include <unistd.h>
 #include <vector>
 
 #include "tests/integration/orchestrator_node.hpp"
@@ -58,7 +58,8 @@ TEST_CASE("nodes on the master of a replicated backend elect one leader, visible
   Nodes nodes;
   for (int i = 0; i < 3; ++i) {
     int port = free_port();
-    nodes.push_back(std::make_unique<OrchestratorNode>(node_config_json(backend.port(0), port), port));
+    nodes.push_back(
+        std::make_unique<OrchestratorNode>(node_config_json(backend.port(0), port), port));
   }
   REQUIRE(wait_single_leader(nodes, std::chrono::seconds(5)));
   int samples = 0;
@@ -67,7 +68,8 @@ TEST_CASE("nodes on the master of a replicated backend elect one leader, visible
   CHECK(holder.size() == 64);
 }
 
-TEST_CASE("Galera 1:1: one leader among three nodes, and one among the two left after a node dies") {
+TEST_CASE(
+    "Galera 1:1: one leader among three nodes, and one among the two left after a node dies") {
   auto galera = Sandbox::backend_galera();
   Nodes nodes;
   for (int i = 0; i < 3; ++i) {
@@ -108,7 +110,8 @@ TEST_CASE("through HAProxy every call reaches the leader, and the new leader aft
   std::string servers;
   for (int i = 0; i < 3; ++i) {
     int port = free_port();
-    nodes.push_back(std::make_unique<OrchestratorNode>(node_config_json(backend.port(), port), port));
+    nodes.push_back(
+        std::make_unique<OrchestratorNode>(node_config_json(backend.port(), port), port));
     servers += "  server orc" + std::to_string(i) + " 127.0.0.1:" + std::to_string(port) +
                " check inter 200 fall 1 rise 1\n";
   }
@@ -117,7 +120,8 @@ TEST_CASE("through HAProxy every call reaches the leader, and the new leader aft
   std::string cfg_path = "/tmp/orc-haproxy-" + std::to_string(proxy_port) + ".cfg";
   std::ofstream(cfg_path) << "global\n  maxconn 256\ndefaults\n  mode http\n"
                              "  timeout connect 1s\n  timeout client 5s\n  timeout server 5s\n"
-                             "frontend api\n  bind 127.0.0.1:" << proxy_port
+                             "frontend api\n  bind 127.0.0.1:"
+                          << proxy_port
                           << "\n  default_backend orchestrator\n"
                              "backend orchestrator\n  option httpchk GET /api/leader-check\n"
                              "  http-check expect status 200\n"

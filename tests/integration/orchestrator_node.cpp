@@ -15,7 +15,9 @@
 
 namespace orc::test {
 
-int free_port() { return std::stoi(run_command(std::string(ORC_SANDBOX) + " free-port 1")); }
+int free_port() {
+  return std::stoi(run_command(std::string(ORC_SANDBOX) + " free-port 1"));
+}
 
 HttpReply http_get(int port, const std::string& path, int timeout_ms) {
   httplib::Client cli("127.0.0.1", port);
@@ -113,8 +115,8 @@ std::string OrchestratorNode::log() const {
 }
 
 std::string run_cli(const std::string& config_path, const std::string& args, int* exit_code) {
-  return run_command(std::string(ORC_BINARY) + " --config " + shell_quote(config_path) +
-                         " " + args + " 2>/dev/null",
+  return run_command(std::string(ORC_BINARY) + " --config " + shell_quote(config_path) + " " +
+                         args + " 2>/dev/null",
                      exit_code);
 }
 

@@ -2,9 +2,9 @@
 // Runs real `orchestrator ... http` processes for integration tests, each with its own config
 // file, and talks to them over HTTP. Processes are stopped by PID when the object dies.
 
+#include <sys/types.h>
 #include <map>
 #include <string>
-#include <sys/types.h>
 
 namespace orc::test {
 

@@ -5,8 +5,8 @@
 using orc::model::parse_cli_args;
 
 TEST_CASE("cli flags accept single and double dashes, inline and separate values") {
-  auto r = parse_cli_args({"-c", "topology", "--i=db1:3306", "-alias", "main", "--config",
-                           "/etc/o.json", "--debug"});
+  auto r = parse_cli_args(
+      {"-c", "topology", "--i=db1:3306", "-alias", "main", "--config", "/etc/o.json", "--debug"});
   REQUIRE(r.ok);
   CHECK(r.args.get("c") == "topology");
   CHECK(r.args.get("i") == "db1:3306");

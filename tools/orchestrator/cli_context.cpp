@@ -25,7 +25,8 @@ soci::session& CliContext::db() {
       throw CliError("cannot connect to the backend " + storage::describe_endpoint(ep) + ": " +
                      e.what());
     }
-    if (!cfg.SkipOrchestratorDatabaseUpdate) storage::deploy_schema(*session_, app_version(), false);
+    if (!cfg.SkipOrchestratorDatabaseUpdate)
+      storage::deploy_schema(*session_, app_version(), false);
     storage::register_node_health(*session_, node, "CLIMode", args.get("c"), app_version(),
                                   ep.host + ":" + std::to_string(ep.port));
   }

@@ -4,8 +4,8 @@
 #include "model/analysis_format.hpp"
 #include "model/analysis_setup.hpp"
 #include "model/replication_rules.hpp"
-#include "storage/maintenance_dao.hpp"
 #include "model/topology_render.hpp"
+#include "storage/maintenance_dao.hpp"
 #include "storage/tag_dao.hpp"
 #include "tools/orchestrator/cli_commands.hpp"
 
@@ -25,7 +25,8 @@ std::vector<model::InstanceKey> keys_of(const std::vector<const model::Instance*
 
 model::RenderOptions render_options(CliContext& ctx) {
   model::RenderOptions opt;
-  opt.reasonable_maintenance_replication_lag_seconds = ctx.cfg.ReasonableMaintenanceReplicationLagSeconds;
+  opt.reasonable_maintenance_replication_lag_seconds =
+      ctx.cfg.ReasonableMaintenanceReplicationLagSeconds;
   return opt;
 }
 
@@ -54,7 +55,8 @@ const model::Instance* cluster_master(CliContext& ctx, const std::string& cluste
 
 void add_information_commands(CliCommandTable& t) {
   t["clusters"] = {[](CliContext& ctx) {
-                     for (const auto& c : ctx.snapshot().clusters) std::cout << c.cluster_name << "\n";
+                     for (const auto& c : ctx.snapshot().clusters)
+                       std::cout << c.cluster_name << "\n";
                      return 0;
                    },
                    "list cluster names"};
@@ -76,7 +78,8 @@ void add_information_commands(CliCommandTable& t) {
   t["topology-tags"] = {[](CliContext& ctx) { return topology(ctx, false, true); },
                         "topology with each instance's tags"};
   t["all-instances"] = {[](CliContext& ctx) {
-                          for (const auto& i : ctx.snapshot().instances) std::cout << i.key.str() << "\n";
+                          for (const auto& i : ctx.snapshot().instances)
+                            std::cout << i.key.str() << "\n";
                           return 0;
                         },
                         "list every known instance"};
@@ -100,16 +103,18 @@ void add_information_commands(CliCommandTable& t) {
   t["which-cluster-master"] = {[](CliContext& ctx) {
                                  auto cluster = ctx.cluster_arg();
                                  const auto* m = cluster_master(ctx, cluster);
-                                 if (!m) throw CliError("cannot find the master of cluster " + cluster);
+                                 if (!m)
+                                   throw CliError("cannot find the master of cluster " + cluster);
                                  std::cout << m->key.str() << "\n";
                                  return 0;
                                },
                                "the master of the cluster of -i (or -alias)"};
-  t["which-cluster-instances"] = {[](CliContext& ctx) {
-                                    print_keys(keys_of(ctx.snapshot().cluster_members(ctx.cluster_arg())));
-                                    return 0;
-                                  },
-                                  "every instance of the cluster of -i (or -alias)"};
+  t["which-cluster-instances"] = {
+      [](CliContext& ctx) {
+        print_keys(keys_of(ctx.snapshot().cluster_members(ctx.cluster_arg())));
+        return 0;
+      },
+      "every instance of the cluster of -i (or -alias)"};
   t["which-master"] = {[](CliContext& ctx) {
                          const auto& inst = ctx.known_instance();
                          if (inst.master_key.valid()) std::cout << inst.master_key.str() << "\n";
@@ -122,15 +127,15 @@ void add_information_commands(CliCommandTable& t) {
                            return 0;
                          },
                          "the direct replicas of -i"};
-  t["instance-status"] = {[](CliContext& ctx) {
-                            std::cout << model::instance_status_line(ctx.known_instance(),
-                                                                     render_options(ctx))
-                                      << "\n";
-                            return 0;
-                          },
-                          "the bracketed status of -i, as in topology"};
+  t["instance-status"] = {
+      [](CliContext& ctx) {
+        std::cout << model::instance_status_line(ctx.known_instance(), render_options(ctx)) << "\n";
+        return 0;
+      },
+      "the bracketed status of -i, as in topology"};
   t["search"] = {[](CliContext& ctx) {
-                   auto pattern = ctx.args.has("pattern") ? ctx.args.get("pattern") : ctx.args.get("i");
+                   auto pattern =
+                       ctx.args.has("pattern") ? ctx.args.get("pattern") : ctx.args.get("i");
                    if (pattern.empty()) throw CliError("search needs -pattern TEXT");
                    print_keys(keys_of(ctx.snapshot().search(pattern)));
                    return 0;
@@ -157,7 +162,8 @@ void add_information_commands(CliCommandTable& t) {
                          "print -i when both replication threads run"};
   t["is-replication-stopped"] = {[](CliContext& ctx) {
                                    const auto& inst = ctx.known_instance();
-                                   if (inst.is_replication_stopped()) std::cout << inst.key.str() << "\n";
+                                   if (inst.is_replication_stopped())
+                                     std::cout << inst.key.str() << "\n";
                                    return 0;
                                  },
                                  "print -i when both replication threads are stopped"};
@@ -165,7 +171,8 @@ void add_information_commands(CliCommandTable& t) {
                                const auto& replica = ctx.known_instance("i");
                                const auto& source = ctx.known_instance("d");
                                auto v = model::can_replicate_from(
-                                   replica, source, ctx.cfg.ReasonableMaintenanceReplicationLagSeconds);
+                                   replica, source,
+                                   ctx.cfg.ReasonableMaintenanceReplicationLagSeconds);
                                if (v.ok)
                                  std::cout << source.key.str() << "\n";
                                else

@@ -20,7 +20,8 @@ void add_meta_commands(CliCommandTable& t) {
                      settings.probe_options.discover_by_show_slave_hosts =
                          ctx.cfg.DiscoverByShowSlaveHosts;
                      auto result = actors::probe_once(key, settings);
-                     if (!result.ok) throw CliError("cannot discover " + key.str() + ": " + result.error);
+                     if (!result.ok)
+                       throw CliError("cannot discover " + key.str() + ": " + result.error);
                      auto inst = result.instance;
                      model::inherit_cluster_attributes(inst, ctx.snapshot().find(inst.master_key));
                      storage::write_instances(ctx.db(), {inst});
@@ -37,7 +38,8 @@ void add_meta_commands(CliCommandTable& t) {
                  },
                  "remove -i from the backend"};
   t["redeploy-internal-db"] = {[](CliContext& ctx) {
-                                 auto report = storage::deploy_schema(ctx.db(), app_version(), true);
+                                 auto report =
+                                     storage::deploy_schema(ctx.db(), app_version(), true);
                                  std::cout << "deployed backend schema " << report.version << " ("
                                            << report.statements_run << " statements)\n";
                                  return 0;

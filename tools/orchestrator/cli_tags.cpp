@@ -64,7 +64,8 @@ void add_tag_commands(CliCommandTable& t) {
                    if (text.empty()) throw CliError("tagged needs -tag CONDITIONS");
                    std::string error;
                    auto conditions = storage::parse_tag_conditions(text, &error);
-                   if (!conditions) throw CliError("invalid -tag conditions '" + text + "': " + error);
+                   if (!conditions)
+                     throw CliError("invalid -tag conditions '" + text + "': " + error);
                    print_keys(storage::tagged(ctx.db(), *conditions));
                    return 0;
                  },

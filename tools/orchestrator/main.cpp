@@ -74,7 +74,8 @@ int main(int argc, char** argv) {
   }
   auto problems = orc::model::validate_config(loaded.config);
   if (!problems.empty()) {
-    for (const auto& p : problems) std::cerr << "orchestrator: invalid configuration: " << p << "\n";
+    for (const auto& p : problems)
+      std::cerr << "orchestrator: invalid configuration: " << p << "\n";
     return 1;
   }
   if (service_mode) return orc::app::run_service(loaded.config, args);

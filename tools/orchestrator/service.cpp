@@ -3,9 +3,9 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
+#include <soci/soci.h>
 #include <atomic>
 #include <regex>
-#include <soci/soci.h>
 
 #include "actors/detector.hpp"
 #include "actors/discovery.hpp"
@@ -17,7 +17,9 @@
 
 namespace orc::app {
 
-const char* app_version() { return "orchestrator-cpp-0.1.0"; }
+const char* app_version() {
+  return "orchestrator-cpp-0.1.0";
+}
 
 storage::MysqlEndpoint backend_endpoint(const model::Config& cfg) {
   storage::MysqlEndpoint ep;
@@ -50,7 +52,9 @@ storage::MysqlEndpoint topology_endpoint(const model::Config& cfg) {
 namespace {
 
 std::atomic<bool> g_stop{false};
-void on_signal(int) { g_stop = true; }
+void on_signal(int) {
+  g_stop = true;
+}
 
 storage::ProbeOptions probe_options(const model::Config& cfg) {
   storage::ProbeOptions opt;
@@ -124,7 +128,8 @@ int run_service(const model::Config& cfg, const model::CliArgs& args) {
   discovery_settings.seeds = seeds(cfg);
   discovery_settings.leadership = leadership;
   discovery_settings.failure_detection_block_minutes = cfg.FailureDetectionPeriodBlockMinutes;
-  discovery_settings.reconcile_interval = std::chrono::seconds(std::max(10, cfg.InstancePollSeconds));
+  discovery_settings.reconcile_interval =
+      std::chrono::seconds(std::max(10, cfg.InstancePollSeconds));
   for (const auto& f : cfg.DiscoveryIgnoreHostnameFilters) {
     try {
       discovery_settings.ignore_hostname_filters.emplace_back(f);
@@ -185,10 +190,9 @@ int run_service(const model::Config& cfg, const model::CliArgs& args) {
   ctx.election = election;
 
   auto stop_actors = [&] {
-    for (const caf::actor& a : {caf::actor_cast<caf::actor>(election),
-                                caf::actor_cast<caf::actor>(discovery),
-                                caf::actor_cast<caf::actor>(detector),
-                                caf::actor_cast<caf::actor>(storage)})
+    for (const caf::actor& a :
+         {caf::actor_cast<caf::actor>(election), caf::actor_cast<caf::actor>(discovery),
+          caf::actor_cast<caf::actor>(detector), caf::actor_cast<caf::actor>(storage)})
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   };
   http::ApiServer server(ctx);
