@@ -1,0 +1,233 @@
+#include "model/candidate.hpp"
+
+#include <algorithm>
+#include <regex>
+
+#include "model/gtid.hpp"
+#include "model/replication_rules.hpp"
+
+namespace orc::model {
+
+namespace {
+
+/// A replica's GTID position in its flavour's terms; `kind` Unknown carries `error`.
+struct Position {
+  enum class Kind { Unknown, MariaDB, MySQL } kind = Kind::Unknown;
+  MariadbGtidPosition mariadb;
+  GtidSet mysql;
+  std::string error;
+};
+
+Position position_of(const Instance& r) {
+  Position p;
+  std::string err;
+  if (r.is_mariadb()) {
+    const std::string& text =
+        r.mariadb_gtid_slave_pos.empty() ? r.executed_gtid_set : r.mariadb_gtid_slave_pos;
+    auto parsed = MariadbGtidPosition::parse(text, &err);
+    if (!parsed) {
+      p.error = "unparseable GTID position: " + err;
+      return p;
+    }
+    p.kind = Position::Kind::MariaDB;
+    p.mariadb = *parsed;
+    return p;
+  }
+  if (r.gtid_mode != "ON") {
+    p.error = "GTID position unknown (gtid_mode is not ON)";
+    return p;
+  }
+  auto executed = GtidSet::parse(r.executed_gtid_set, &err);
+  auto errant = GtidSet::parse(r.gtid_errant, &err);
+  if (!executed || !errant) {
+    p.error = "unparseable GTID set: " + err;
+    return p;
+  }
+  p.kind = Position::Kind::MySQL;
+  p.mysql = executed->subtract(*errant);
+  return p;
+}
+
+/// Where `a` stands relative to `b`; positions of different flavours are Incomparable.
+/// Both must be known.
+GtidOrder order(const Position& a, const Position& b) {
+  if (a.kind != b.kind) return GtidOrder::Incomparable;
+  if (a.kind == Position::Kind::MariaDB) return compare(a.mariadb, b.mariadb);
+  if (a.mysql == b.mysql) return GtidOrder::Equal;
+  if (a.mysql.contains(b.mysql)) return GtidOrder::Ahead;
+  if (b.mysql.contains(a.mysql)) return GtidOrder::Behind;
+  return GtidOrder::Incomparable;
+}
+
+bool hostname_matches_any(const std::string& hostname, const std::vector<std::string>& filters) {
+  for (const auto& f : filters) {
+    try {
+      if (std::regex_search(hostname, std::regex(f))) return true;
+    } catch (const std::regex_error&) {
+    }
+  }
+  return false;
+}
+
+/// must < prefer < neutral < prefer_not < must_not; anything else ranks as neutral.
+int promotion_rule_rank(const std::string& rule) {
+  if (rule == "must") return 0;
+  if (rule == "prefer") return 1;
+  if (rule == "prefer_not") return 3;
+  if (rule == "must_not") return 4;
+  return 2;
+}
+
+/// What was decided about one replica before the choice.
+struct Assessed {
+  const Instance* inst = nullptr;
+  Position pos;
+  std::vector<std::string> exclusions;  ///< empty = may be promoted
+  bool declared_unfit = false;          ///< must_not or ignore filter: may be given up
+};
+
+Assessed assess(const Instance& failed_master, const Instance& r, const CandidateSettings& s) {
+  Assessed a;
+  a.inst = &r;
+  a.pos = position_of(r);
+  auto& ex = a.exclusions;
+  if (a.pos.kind == Position::Kind::Unknown) ex.push_back(a.pos.error);
+  if (!r.is_last_check_valid) ex.emplace_back("last check is not valid");
+  if (!r.log_bin_enabled) ex.emplace_back("binary logs are disabled");
+  if (r.binlog_server) ex.emplace_back("is a binlog server");
+  if (r.promotion_rule == "must_not") {
+    ex.emplace_back("promotion rule is must_not");
+    a.declared_unfit = true;
+  }
+  if (hostname_matches_any(r.key.hostname, s.promotion_ignore_hostname_filters)) {
+    ex.emplace_back("hostname matches PromotionIgnoreHostnameFilters");
+    a.declared_unfit = true;
+  }
+  if (s.prevent_cross_data_center && r.data_center != failed_master.data_center)
+    ex.push_back("data center '" + r.data_center + "' differs from the failed master's '" +
+                 failed_master.data_center + "'");
+  if (s.prevent_cross_region && r.region != failed_master.region)
+    ex.push_back("region '" + r.region + "' differs from the failed master's '" +
+                 failed_master.region + "'");
+  if (s.fail_on_lag_minutes > 0 && r.replication_lag_seconds &&
+      *r.replication_lag_seconds >= int64_t{s.fail_on_lag_minutes} * 60)
+    ex.push_back(
+        "replication lag " + std::to_string(*r.replication_lag_seconds) +
+        "s reaches FailMasterPromotionOnLagMinutes=" + std::to_string(s.fail_on_lag_minutes));
+  return a;
+}
+
+std::string join(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : "; ") + p;
+  return out;
+}
+
+/// Upstream's InstancesSorterByExec tie-breakers: true when `a` should be promoted before `b`.
+bool better_tie_break(const Instance& a, const Instance& b, const Instance& failed_master) {
+  if (a.log_slave_updates_enabled != b.log_slave_updates_enabled)
+    return a.log_slave_updates_enabled;
+  if (int v = compare_major_versions(a.major_version, b.major_version); v != 0) return v < 0;
+  if (int fa = binlog_format_rank(a.binlog_format), fb = binlog_format_rank(b.binlog_format);
+      fa != fb)
+    return fa < fb;
+  bool a_same_dc = a.data_center == failed_master.data_center;
+  if (a_same_dc != (b.data_center == failed_master.data_center)) return a_same_dc;
+  if (a.gtid_errant.empty() != b.gtid_errant.empty()) return a.gtid_errant.empty();
+  if (int ra = promotion_rule_rank(a.promotion_rule), rb = promotion_rule_rank(b.promotion_rule);
+      ra != rb)
+    return ra < rb;
+  return a.key < b.key;
+}
+
+}  // namespace
+
+ReplicaFate CandidateChoice::fate_of(const InstanceKey& key) const {
+  if (promoted && *promoted == key) return ReplicaFate::Promote;
+  if (std::find(followers.begin(), followers.end(), key) != followers.end())
+    return ReplicaFate::Follow;
+  return ReplicaFate::Lost;
+}
+
+CandidateChoice choose_candidate(const Instance& failed_master,
+                                 const std::vector<Instance>& replicas,
+                                 const CandidateSettings& settings) {
+  CandidateChoice out;
+  std::vector<Assessed> all;
+  all.reserve(replicas.size());
+  for (const auto& r : replicas) all.push_back(assess(failed_master, r, settings));
+
+  std::vector<const Assessed*> eligible;
+  for (const auto& a : all) {
+    if (a.exclusions.empty())
+      eligible.push_back(&a);
+    else
+      out.reasons.push_back(a.inst->key.str() + ": not promotable: " + join(a.exclusions));
+  }
+  if (eligible.empty()) {
+    out.error = replicas.empty() ? "failed master " + failed_master.key.str() + " has no replicas"
+                                 : "no replica of " + failed_master.key.str() + " can be promoted";
+    return out;
+  }
+
+  // The most advanced eligible replicas: no eligible replica is strictly ahead of them.
+  std::vector<const Assessed*> maxima;
+  for (const auto* a : eligible) {
+    bool behind = std::any_of(eligible.begin(), eligible.end(), [&](const Assessed* b) {
+      return order(a->pos, b->pos) == GtidOrder::Behind;
+    });
+    if (!behind) maxima.push_back(a);
+  }
+  const Assessed* chosen =
+      *std::min_element(maxima.begin(), maxima.end(), [&](const Assessed* a, const Assessed* b) {
+        return better_tie_break(*a->inst, *b->inst, failed_master);
+      });
+  const Instance& promoted = *chosen->inst;
+
+  // Never silently lose data: an excluded replica ahead of the chosen one blocks, unless the
+  // operator declared it unfit to be master.
+  std::vector<std::string> blockers;
+  for (const auto& a : all) {
+    if (a.exclusions.empty() || a.declared_unfit || a.pos.kind == Position::Kind::Unknown) continue;
+    if (order(a.pos, chosen->pos) == GtidOrder::Ahead) blockers.push_back(a.inst->key.str());
+  }
+  if (!blockers.empty()) {
+    std::string list;
+    for (const auto& b : blockers) list += (list.empty() ? "" : ", ") + b;
+    out.error = "refusing to promote " + promoted.key.str() + ": non-promotable replica(s) " +
+                list + " are ahead of it and their transactions would be lost";
+    return out;
+  }
+
+  out.promoted = promoted.key;
+  for (const auto& a : all) {
+    if (a.inst == &promoted) continue;
+    const std::string who = a.inst->key.str() + ": lost: ";
+    if (a.pos.kind == Position::Kind::Unknown) {
+      out.lost.push_back(a.inst->key);
+      out.reasons.push_back(who + a.pos.error);
+      continue;
+    }
+    GtidOrder o = order(a.pos, chosen->pos);
+    if (o == GtidOrder::Ahead || o == GtidOrder::Incomparable) {
+      out.lost.push_back(a.inst->key);
+      out.reasons.push_back(who +
+                            (o == GtidOrder::Ahead ? "GTID position is ahead of "
+                                                   : "GTID position diverged from (incomparable "
+                                                     "with) ") +
+                            promoted.key.str());
+      continue;
+    }
+    auto verdict =
+        can_replicate_from(*a.inst, promoted, settings.reasonable_maintenance_lag_seconds);
+    if (verdict.ok) {
+      out.followers.push_back(a.inst->key);
+    } else {
+      out.lost.push_back(a.inst->key);
+      out.reasons.push_back(who + verdict.reason);
+    }
+  }
+  return out;
+}
+
+}  // namespace orc::model
