@@ -11,20 +11,14 @@
 #include <unordered_set>
 
 #include "model/analysis.hpp"
+#include "model/text.hpp"
 
 namespace orc::model {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && lower(a) == lower(b);
+  return a.size() == b.size() && to_lower(a) == to_lower(b);
 }
 
 /// Compiles each pattern; one that is not a valid regex is left out (matches nothing),
@@ -98,7 +92,7 @@ void add_replicas(ReplicationAnalysis& a, const std::vector<const Instance*>& re
       if (iequals(r->binlog_format, "STATEMENT")) ++a.count_statement_based_logging_replicas;
       if (iequals(r->binlog_format, "MIXED")) ++a.count_mixed_based_logging_replicas;
       if (iequals(r->binlog_format, "ROW")) ++a.count_row_based_logging_replicas;
-      logging_major_versions.insert(lower(r->major_version));
+      logging_major_versions.insert(to_lower(r->major_version));
     }
     if (r->sql_delay > 0) ++a.count_delayed_replicas;
     // SQL: slave_lag_seconds > N is NULL (not counted) when the lag is unknown.
@@ -183,15 +177,15 @@ class ClusterDirectory {
  public:
   ClusterDirectory(const AnalysisInput& input, const AnalysisSettings& settings)
       : settings_(settings) {
-    for (const auto& [name, info] : input.clusters) by_name_.emplace(lower(name), &info);
+    for (const auto& [name, info] : input.clusters) by_name_.emplace(to_lower(name), &info);
   }
 
   ClusterInfo details(const std::string& cluster_name) {
-    auto cached = cache_.find(lower(cluster_name));
+    auto cached = cache_.find(to_lower(cluster_name));
     if (cached != cache_.end()) return cached->second;
     ClusterInfo c;
     c.cluster_name = cluster_name;
-    auto it = by_name_.find(lower(cluster_name));
+    auto it = by_name_.find(to_lower(cluster_name));
     const ClusterInfo* known = it == by_name_.end() ? nullptr : it->second;
     c.cluster_alias = known && !known->cluster_alias.empty() ? known->cluster_alias : cluster_name;
     c.cluster_domain =
@@ -200,7 +194,7 @@ class ClusterDirectory {
         filters_match_cluster(settings_.recover_master_cluster_filters, c);
     c.has_automated_intermediate_master_recovery =
         filters_match_cluster(settings_.recover_intermediate_master_cluster_filters, c);
-    cache_.emplace(lower(cluster_name), c);
+    cache_.emplace(to_lower(cluster_name), c);
     return c;
   }
 

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "model/analysis.hpp"
+#include "model/text.hpp"
 
 namespace orc::model {
 
@@ -120,13 +121,6 @@ const CodeInfo& info(AnalysisCode code) {
   return kCodes[0];  // unreachable: kCodes lists every enumerator (checked by the unit tests)
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 }  // namespace
 
 const std::vector<AnalysisCode>& all_analysis_codes() {
@@ -184,7 +178,7 @@ const char* structure_warning_name(StructureWarning warning) {
 }
 
 bool is_connect_failure_error(std::string_view last_io_error) {
-  const std::string text = lower(last_io_error);
+  const std::string text = to_lower(last_io_error);
   const auto error = text.find("error ");
   if (error == std::string::npos) return false;
   const auto rest = error + 6;

@@ -2,6 +2,7 @@
 // JSON parsing and dumping live in config_json.cpp.
 
 #include "model/config.hpp"
+#include "model/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -104,12 +105,6 @@ const std::vector<ConfigKey>& config_keys() {
 
 namespace {
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 std::string trim(const std::string& s) {
   const auto b = s.find_first_not_of(" \t\r\n");
   if (b == std::string::npos) return "";
@@ -210,12 +205,12 @@ std::optional<ClientCredentials> read_client_credentials(const std::string& key,
         errors.push_back(path + ":" + std::to_string(number) + ": malformed section header");
         return std::nullopt;
       }
-      in_client = lower(trim(line.substr(1, line.size() - 2))) == "client";
+      in_client = to_lower(trim(line.substr(1, line.size() - 2))) == "client";
       continue;
     }
     if (!in_client) continue;
     const auto eq = line.find('=');
-    const std::string name = lower(trim(line.substr(0, eq)));
+    const std::string name = to_lower(trim(line.substr(0, eq)));
     if (name != "user" && name != "password") continue;
     if (eq == std::string::npos) {
       errors.push_back(path + ":" + std::to_string(number) + ": \"" + name + "\" has no value");
@@ -267,13 +262,13 @@ void finalize_config(Config& c, std::vector<std::string>& errors) {
     const auto e = c.URLPrefix.find_last_not_of('/');
     c.URLPrefix = b == std::string::npos ? "" : "/" + c.URLPrefix.substr(b, e - b + 1);
   }
-  c.HostnameResolveMethod = lower(c.HostnameResolveMethod);
-  c.MySQLHostnameResolveMethod = lower(c.MySQLHostnameResolveMethod);
+  c.HostnameResolveMethod = to_lower(c.HostnameResolveMethod);
+  c.MySQLHostnameResolveMethod = to_lower(c.MySQLHostnameResolveMethod);
   if (c.MySQLHostnameResolveMethod == "default" || c.MySQLHostnameResolveMethod == "hostname")
     c.MySQLHostnameResolveMethod = "@@hostname";
   if (c.MySQLHostnameResolveMethod == "report_host") c.MySQLHostnameResolveMethod = "@@report_host";
-  c.BackendDB = lower(c.BackendDB);
-  c.AuthenticationMethod = lower(c.AuthenticationMethod);
+  c.BackendDB = to_lower(c.BackendDB);
+  c.AuthenticationMethod = to_lower(c.AuthenticationMethod);
 }
 
 ConfigLoadResult finish(Config config, std::vector<std::string> warnings,
@@ -364,7 +359,7 @@ void listen_address(std::vector<std::string>& errs, const std::string& addr) {
 std::vector<std::string> validate_config(const Config& c) {
   std::vector<std::string> errs;
   if (c.RaftEnabled) errs.push_back("raft is not supported; use a shared backend (RaftEnabled)");
-  if (lower(c.BackendDB) != "mysql")
+  if (to_lower(c.BackendDB) != "mysql")
     errs.push_back("BackendDB \"" + c.BackendDB + "\" is not supported; use \"mysql\"");
   if (c.MySQLOrchestratorHost.empty()) errs.push_back("MySQLOrchestratorHost must be set");
   if (c.MySQLOrchestratorDatabase.empty()) errs.push_back("MySQLOrchestratorDatabase must be set");
@@ -374,9 +369,9 @@ std::vector<std::string> validate_config(const Config& c) {
   if (c.StatusEndpoint.empty() || c.StatusEndpoint.front() != '/')
     errs.push_back("StatusEndpoint must start with \"/\" (is \"" + c.StatusEndpoint + "\")");
 
-  one_of(errs, "AuthenticationMethod", lower(c.AuthenticationMethod),
+  one_of(errs, "AuthenticationMethod", to_lower(c.AuthenticationMethod),
          {"", "basic", "multi", "proxy"});
-  const auto auth = lower(c.AuthenticationMethod);
+  const auto auth = to_lower(c.AuthenticationMethod);
   if ((auth == "basic" || auth == "multi") &&
       (c.HTTPAuthUser.empty() || c.HTTPAuthPassword.empty()))
     errs.push_back("AuthenticationMethod \"" + auth + "\" needs HTTPAuthUser and HTTPAuthPassword");
@@ -423,7 +418,7 @@ std::vector<std::string> validate_config(const Config& c) {
                    ") must be greater than ElectionRenewIntervalMilliseconds (" +
                    std::to_string(c.ElectionRenewIntervalMilliseconds) + ")");
 
-  one_of(errs, "HostnameResolveMethod", lower(c.HostnameResolveMethod),
+  one_of(errs, "HostnameResolveMethod", to_lower(c.HostnameResolveMethod),
          {"default", "cname", "ip", "none"});
   one_of(errs, "MySQLHostnameResolveMethod", c.MySQLHostnameResolveMethod,
          {"@@hostname", "@@report_host", "none"});

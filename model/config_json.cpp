@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "model/config.hpp"
+#include "model/text.hpp"
 
 namespace orc::model {
 namespace {
@@ -114,13 +115,6 @@ constexpr const char* kUnsupported[] = {
     "WebMessage",
 };
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 enum class NameKind { Key, Synonym, Unsupported };
 struct KnownName {
   NameKind kind;
@@ -146,7 +140,7 @@ struct NameIndex {
   }
   void add(const KnownName& n) {
     exact.emplace(n.spelling, n);
-    folded.emplace(lower(n.spelling), n);
+    folded.emplace(to_lower(n.spelling), n);
   }
 };
 
@@ -157,7 +151,7 @@ const NameIndex& names() {
 
 /// Closest known spelling for a "did you mean" hint, or "" if nothing is close.
 std::string suggestion(const std::string& unknown) {
-  const std::string a = lower(unknown);
+  const std::string a = to_lower(unknown);
   std::size_t best = std::max<std::size_t>(2, a.size() / 6) + 1;
   std::string best_name;
   for (const auto& [folded, known] : names().folded) {
@@ -375,7 +369,7 @@ void apply_config_json(const std::string& json, const std::string& source, Confi
     const KnownName* known = nullptr;
     if (auto e = idx.exact.find(name); e != idx.exact.end()) {
       known = &e->second;
-    } else if (auto f = idx.folded.find(lower(name)); f != idx.folded.end()) {
+    } else if (auto f = idx.folded.find(to_lower(name)); f != idx.folded.end()) {
       known = &f->second;
       warnings.push_back("configuration key \"" + name + "\" in " + source + " is taken as \"" +
                          known->spelling + "\" (keys match case-insensitively, as upstream)");

@@ -1,4 +1,5 @@
 #include "model/gtid.hpp"
+#include "model/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -19,12 +20,6 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
   while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
   return s;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 std::vector<std::string_view> split(std::string_view s, char sep) {
@@ -151,7 +146,7 @@ std::optional<GtidSet> GtidSet::parse(std::string_view text, std::string* error)
     auto parts = split(entry, ':');
     auto uuid_text = trim(parts[0]);
     if (!valid_uuid(uuid_text)) return fail("invalid UUID '" + std::string(uuid_text) + "'");
-    std::string uuid = lower(uuid_text);
+    std::string uuid = to_lower(uuid_text);
     if (parts.size() < 2) return fail("no intervals for UUID " + uuid);
     std::string tag;
     bool tag_has_interval = true;
@@ -167,7 +162,7 @@ std::optional<GtidSet> GtidSet::parse(std::string_view text, std::string* error)
       }
       if (!valid_tag(piece)) return fail("invalid GTID tag '" + std::string(piece) + "'");
       if (!tag_has_interval) return fail("GTID tag '" + tag + "' has no intervals");
-      tag = lower(piece);
+      tag = to_lower(piece);
       tag_has_interval = false;
     }
     if (!tag_has_interval) return fail("GTID tag '" + tag + "' has no intervals");
@@ -242,7 +237,7 @@ GtidSet GtidSet::remove_uuids(const std::vector<std::string>& uuids) const {
   std::vector<std::string> drop;
   for (const auto& u : uuids) {
     auto t = trim(u);
-    if (!t.empty()) drop.push_back(lower(t));
+    if (!t.empty()) drop.push_back(to_lower(t));
   }
   Sources out;
   for (const auto& [src, ivs] : sources_) {

@@ -1,4 +1,5 @@
 #include "model/instance_key.hpp"
+#include "model/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -6,21 +7,14 @@
 
 namespace orc::model {
 
-namespace {
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-}  // namespace
+namespace {}  // namespace
 
 std::string InstanceKey::str() const {
   return hostname + ":" + std::to_string(port);
 }
 
 std::string InstanceKey::normalized_host() const {
-  return lower(hostname);
+  return to_lower(hostname);
 }
 
 bool InstanceKey::operator==(const InstanceKey& o) const {

@@ -1,4 +1,5 @@
 #include "model/snapshot.hpp"
+#include "model/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -6,13 +7,8 @@
 namespace orc::model {
 
 namespace {
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 bool same_name(const std::string& a, const std::string& b) {
-  return lower(a) == lower(b);
+  return to_lower(a) == to_lower(b);
 }
 }  // namespace
 
@@ -65,12 +61,12 @@ const ClusterInfo* TopologySnapshot::cluster_info(const std::string& cluster_nam
 
 std::vector<const Instance*> TopologySnapshot::search(const std::string& pattern) const {
   std::vector<const Instance*> out;
-  auto needle = lower(pattern);
+  auto needle = to_lower(pattern);
   for (const auto& i : instances) {
     const ClusterInfo* ci = cluster_info(i.cluster_name);
     for (const std::string& hay :
          {i.key.str(), i.version, i.cluster_name, ci ? ci->cluster_alias : std::string()}) {
-      if (!needle.empty() && lower(hay).find(needle) != std::string::npos) {
+      if (!needle.empty() && to_lower(hay).find(needle) != std::string::npos) {
         out.push_back(&i);
         break;
       }

@@ -1,4 +1,5 @@
 #include "storage/schema_deploy.hpp"
+#include "model/text.hpp"
 
 #include <soci/soci.h>
 
@@ -23,12 +24,6 @@ constexpr int kErrDupKeyName = 1061;       // ER_DUP_KEYNAME
 constexpr int kErrMultiplePriKey = 1068;   // ER_MULTIPLE_PRI_KEY
 constexpr int kErrNoSuchTable = 1146;      // ER_NO_SUCH_TABLE
 constexpr int kErrNotSupportedYet = 1235;  // ER_NOT_SUPPORTED_YET
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 /// Removes the modes that reject upstream's DDL and queries (schema S13, S16) from a
 /// comma-separated sql_mode value.
@@ -128,7 +123,7 @@ bool version_recorded(soci::session& s, const std::string& version) {
 
 std::set<std::string> lowered(soci::rowset<std::string>& rows) {
   std::set<std::string> names;
-  for (const auto& name : rows) names.insert(lower(name));
+  for (const auto& name : rows) names.insert(model::to_lower(name));
   return names;
 }
 
@@ -174,13 +169,15 @@ int upgrade_table(soci::session& s, const TableSpec& table) {
   int run = 0;
   const auto columns = table_catalog_names(s, "column_name", "columns", table.name);
   for (std::size_t i = 0; i < table.columns.size(); ++i) {
-    if (columns.count(lower(table.columns[i].name)) == 0 && run_ddl(s, add_column_sql(table, i))) {
+    if (columns.count(model::to_lower(table.columns[i].name)) == 0 &&
+        run_ddl(s, add_column_sql(table, i))) {
       ++run;
     }
   }
   const auto keys = table_catalog_names(s, "index_name", "statistics", table.name);
   for (std::size_t i = 0; i < table.keys.size(); ++i) {
-    if (keys.count(lower(table.keys[i].name)) == 0 && run_ddl(s, add_key_sql(table, i))) ++run;
+    if (keys.count(model::to_lower(table.keys[i].name)) == 0 && run_ddl(s, add_key_sql(table, i)))
+      ++run;
   }
   return run;
 }
@@ -208,7 +205,7 @@ SchemaDeployReport deploy_schema(soci::session& s, const std::string& app_versio
 
   const auto existing = existing_tables(s);
   for (const auto& table : schema_tables()) {
-    if (existing.count(lower(table.name)) == 0) {
+    if (existing.count(model::to_lower(table.name)) == 0) {
       if (run_ddl(s, create_table_sql(table))) ++report.statements_run;
     } else {
       report.statements_run += upgrade_table(s, table);
