@@ -102,19 +102,32 @@ TEST_CASE("killing the intermediate master of a chain is DeadIntermediateMaster"
   CHECK(analysis_of(w.node, w.topo.port(0)) != "DeadMaster");
 }
 
-TEST_CASE("a frozen master is unreachable while its replicas still replicate, then dead") {
+TEST_CASE("a frozen master is not declared dead before its replicas agree") {
   Watched w("replicas", 2);
   w.topo.freeze(0);
-  // Probes of the master time out while replicas still hold their connections: holistic
-  // detection must not call it dead yet.
-  double unreachable =
-      wait_analysis(w.node, w.topo.port(0), "UnreachableMaster", std::chrono::seconds(6));
-  MESSAGE("UnreachableMaster after " << unreachable << " s");
-  CHECK(unreachable >= 0);
-  // Once the replicas' IO threads give up (slave_net_timeout) they agree: DeadMaster.
-  double dead = wait_analysis(w.node, w.topo.port(0), "DeadMaster", std::chrono::seconds(20));
-  MESSAGE("DeadMaster after a further " << dead << " s");
-  CHECK(dead >= 0);
+  // Probes of the master time out (InstancePollSeconds + 1 s) while the replicas still hold
+  // their connections (slave_net_timeout 4 s): UnreachableMaster, then DeadMaster once the
+  // replicas' IO threads give up. Under load the first window can be short, so the test
+  // records it, and checks the invariant on the servers themselves: when DeadMaster is first
+  // reported, no replica's IO thread is still connected to the frozen master.
+  bool saw_unreachable = false;
+  double dead = -1;
+  auto start = std::chrono::steady_clock::now();
+  while (std::chrono::steady_clock::now() - start < std::chrono::seconds(20)) {
+    auto code = analysis_of(w.node, w.topo.port(0));
+    if (code == "UnreachableMaster") saw_unreachable = true;
+    if (code == "DeadMaster") {
+      dead = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  MESSAGE("DeadMaster after " << dead << " s; UnreachableMaster seen before: " << saw_unreachable);
+  REQUIRE(dead >= 0);
+  for (int i = 1; i <= 2; ++i) {
+    auto status = w.topo.sql(i, "SHOW SLAVE STATUS\\G");
+    CHECK(status.find("Slave_IO_Running: Yes") == std::string::npos);
+  }
   w.topo.thaw(0);
 }
 
