@@ -39,7 +39,7 @@ struct ElectionSettings {
   storage::MysqlEndpoint endpoint;
   model::NodeIdentity node;
   std::chrono::milliseconds renew_interval{250};
-  std::chrono::milliseconds lease{1500};
+  std::chrono::milliseconds lease{1200};
   bool grab_at_start = false;
   std::string app_version;
   std::string db_backend;  ///< "host:port" of the backend, for node_health

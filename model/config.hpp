@@ -171,7 +171,7 @@ struct Config {
   int ElectionRenewIntervalMilliseconds = 250;
   /// Lease length after which another node takes over (upstream: fixed 5 s). 1.5 s keeps a
   /// leader takeover under 2 s.
-  int ElectionLeaseMilliseconds = 1500;
+  int ElectionLeaseMilliseconds = 1200;
   int HTTPThreads = 8;         ///< HTTP worker threads
   bool MetricsEnabled = true;  ///< serve Prometheus metrics
 };

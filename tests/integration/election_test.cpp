@@ -118,7 +118,7 @@ TEST_CASE("a leader frozen past its lease does not probe or write after it resum
   REQUIRE(metric(frozen, "orchestrator_probes_total") > 0);
 
   ::kill(frozen.pid(), SIGSTOP);
-  std::this_thread::sleep_for(std::chrono::seconds(3));  // lease is 1.5 s
+  std::this_thread::sleep_for(std::chrono::seconds(3));  // lease is 1.2 s
   auto others = c.leaders();
   REQUIRE(others.size() == 1);
   CHECK(others[0] != leader);

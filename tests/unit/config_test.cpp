@@ -96,7 +96,7 @@ TEST_CASE("a default config holds upstream's defaults and the project's own defa
   CHECK(c.KVClusterMasterPrefix == "mysql/master");
   CHECK(c.AuditPurgeDays == 7);
   CHECK(c.ElectionRenewIntervalMilliseconds == 250);
-  CHECK(c.ElectionLeaseMilliseconds == 1500);
+  CHECK(c.ElectionLeaseMilliseconds == 1200);
   CHECK(c.HookTimeoutSeconds == 60);
   CHECK(c.DeadInstanceBackoffMaxSeconds == 32);
   CHECK(c.HTTPThreads == 8);

@@ -55,6 +55,6 @@ for run in $(seq "$runs"); do
   pids=()
   echo "run $run: first leader ${first[-1]} ms (incl. schema creation), takeover ${takeover[-1]} ms" >&2
 done
-echo "election benchmark (defaults: renew 250 ms, lease 1500 ms), $runs runs:"
+echo "election benchmark (defaults: renew 250 ms, lease 1200 ms), $runs runs:"
 echo "  first leader after the first node's start on an empty backend: median $(printf '%s\n' "${first[@]}" | median) ms"
 echo "  takeover after kill -9 of the leader (3 nodes):                 median $(printf '%s\n' "${takeover[@]}" | median) ms"
