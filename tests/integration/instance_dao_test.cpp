@@ -15,6 +15,7 @@
 #include "storage/cluster_dao.hpp"
 #include "storage/instance_dao.hpp"
 #include "storage/schema_deploy.hpp"
+#include "tests/integration/deployed_backend.hpp"
 
 using orc::model::Instance;
 using orc::model::InstanceKey;
@@ -23,25 +24,9 @@ using namespace orc::storage;
 
 namespace {
 
-/// One backend server with the schema deployed, shared by the tests of this file.
-struct Backend {
-  orc::test::Sandbox sandbox = orc::test::Sandbox::backend();
-  std::unique_ptr<soci::session> session;
-  Backend() {
-    MysqlEndpoint ep;
-    ep.host = "127.0.0.1";
-    ep.port = sandbox.port();
-    ep.user = "orc_backend";
-    ep.password = "orc_backend_pass";
-    ep.database = "orchestrator";
-    session = open_session(ep);
-    deploy_schema(*session, "instance-dao-test", false);
-  }
-};
-
 /// The shared session, with every table these tests touch emptied.
 soci::session& clean_backend() {
-  static Backend backend;
+  static orc::test::DeployedBackend backend("instance-dao-test");
   auto& s = *backend.session;
   for (const char* t :
        {"database_instance", "candidate_database_instance", "database_instance_downtime",

@@ -12,30 +12,15 @@
 #include "storage/backend.hpp"
 #include "storage/schema_deploy.hpp"
 #include "storage/tag_dao.hpp"
+#include "tests/integration/deployed_backend.hpp"
 
 using orc::model::InstanceKey;
 using namespace orc::storage;
 
 namespace {
 
-/// One backend server with the schema deployed, shared by the tests of this file.
-struct Backend {
-  orc::test::Sandbox sandbox = orc::test::Sandbox::backend();
-  std::unique_ptr<soci::session> session;
-  Backend() {
-    MysqlEndpoint ep;
-    ep.host = "127.0.0.1";
-    ep.port = sandbox.port();
-    ep.user = "orc_backend";
-    ep.password = "orc_backend_pass";
-    ep.database = "orchestrator";
-    session = open_session(ep);
-    deploy_schema(*session, "tag-dao-test", false);
-  }
-};
-
 soci::session& clean_backend() {
-  static Backend backend;
+  static orc::test::DeployedBackend backend("tag-dao-test");
   *backend.session << "DELETE FROM database_instance_tags";
   return *backend.session;
 }
