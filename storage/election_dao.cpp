@@ -78,8 +78,11 @@ uint64_t grab_lease(soci::session& s, const model::NodeIdentity& me, int lease_m
 }
 
 void expire_lease(soci::session& s) {
-  s << "UPDATE active_node SET lease_expires_at = NULL, last_seen_active = '1971-01-01 00:00:00' "
-       "WHERE anchor = 1";
+  // Nobody may renew the current term any more, but nobody may take over before its lease
+  // runs out either: the holder (which may be another node) drops at its next renewal, and a
+  // new term with a new epoch starts at expiry. Never two leaders, unlike deleting the row.
+  s << "UPDATE active_node SET hostname = '', token = '', last_seen_active = '1971-01-01 "
+       "00:00:00' WHERE anchor = 1";
 }
 
 void release_lease(soci::session& s, const model::NodeIdentity& me) {

@@ -31,8 +31,9 @@ LeaseOutcome acquire_or_renew_lease(soci::session& s, const model::NodeIdentity&
 /// Takes the lease whatever its state (`--grab-election`, /api/grab-election): new epoch.
 uint64_t grab_lease(soci::session& s, const model::NodeIdentity& me, int lease_ms);
 
-/// Ends the current term so that any node may win the next election (/api/reelect). The row
-/// is kept (upstream deletes it) so that epochs stay monotonic.
+/// Ends the current term so that any node may win the next election (/api/reelect): the
+/// holder cannot renew, and the next term starts when the lease expires. The row is kept
+/// (upstream deletes it) so that epochs stay monotonic and no two terms overlap.
 void expire_lease(soci::session& s);
 
 /// Gives up our own lease at shutdown so a successor need not wait for expiry.
