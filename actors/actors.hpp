@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/analysis.hpp"
 #include "model/instance.hpp"
 #include "model/instance_key.hpp"
 #include "storage/instance_probe.hpp"
@@ -36,6 +37,8 @@ using stats_atom = caf::atom_constant<caf::atom("stats")>;
 using observe_atom = caf::atom_constant<caf::atom("observe")>;
 using reprobe_atom = caf::atom_constant<caf::atom("reprobe")>;
 using analyze_atom = caf::atom_constant<caf::atom("analyze")>;
+using recover_atom = caf::atom_constant<caf::atom("recover")>;
+using recovered_atom = caf::atom_constant<caf::atom("recovered")>;
 
 // ---- payloads ----
 /// A probe result plus the CPU time the prober thread spent on it (for benchmarks).
@@ -84,6 +87,13 @@ using StorageStatsPtr = std::shared_ptr<const StorageStats>;
 /// derived and validity set from the latest probe outcome. Sent by discovery to the detector.
 using InstancesPtr = std::shared_ptr<const std::vector<model::Instance>>;
 using KeysPtr = std::shared_ptr<const std::vector<model::InstanceKey>>;
+/// Failures a recovery may act on, as analysed, with the view they were analysed from.
+struct RecoveryCandidates {
+  std::vector<model::ReplicationAnalysis> rows;
+  std::vector<model::Instance> instances;
+  caf::actor discovery;  ///< the discovery actor, to re-probe what a recovery changed
+};
+using RecoveryCandidatesPtr = std::shared_ptr<const RecoveryCandidates>;
 
 }  // namespace orc::actors
 
@@ -95,6 +105,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(orc::actors::StorageStatsPtr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(orc::model::InstanceKey)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(orc::actors::InstancesPtr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(orc::actors::KeysPtr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(orc::actors::RecoveryCandidatesPtr)
 
 namespace orc::actors {
 
@@ -132,6 +143,18 @@ using detector_actor = caf::typed_actor<
     // Run the analysis now (coalesced; sent to itself).
     caf::reacts_to<analyze_atom>,
     // Periodic: refresh downtime/maintenance facts from the backend.
+    caf::reacts_to<caf::tick_atom>,
+    // Leadership changed.
+    caf::reacts_to<active_atom, bool>>;
+
+/// On the leader: turns actionable failures into recoveries, one recovery actor per incident,
+/// and keeps the recovery bookkeeping (active periods, blocked and crashed recoveries) current.
+using recovery_coordinator_actor = caf::typed_actor<
+    // Actionable failures from the detector's latest analysis.
+    caf::reacts_to<recover_atom, RecoveryCandidatesPtr>,
+    // A recovery actor finished with the failed instance's key.
+    caf::reacts_to<recovered_atom, model::InstanceKey>,
+    // Periodic bookkeeping (every second while active).
     caf::reacts_to<caf::tick_atom>,
     // Leadership changed.
     caf::reacts_to<active_atom, bool>>;

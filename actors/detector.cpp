@@ -6,6 +6,7 @@
 #include <set>
 
 #include "actors/hook_runner.hpp"
+#include "actors/recovery.hpp"
 #include "model/analysis_setup.hpp"
 #include "model/emergent_operations.hpp"
 #include "model/hooks.hpp"
@@ -177,6 +178,21 @@ void restart_io_threads(self_ptr self, const std::vector<model::InstanceKey>& ke
   });
 }
 
+/// Sends the failures a recovery may act on to the recovery coordinator.
+void forward_actionable(self_ptr self, const std::vector<model::ReplicationAnalysis>& rows,
+                        const std::vector<model::Instance>& view) {
+  auto& st = self->state;
+  if (!st.settings.recovery) return;
+  auto candidates = std::make_shared<RecoveryCandidates>();
+  for (const auto& row : rows)
+    if (recovery_kind(row.analysis) != RecoveryKind::None) candidates->rows.push_back(row);
+  if (candidates->rows.empty()) return;
+  candidates->instances = view;
+  candidates->discovery = st.discovery;
+  self->send(caf::actor_cast<recovery_coordinator_actor>(st.settings.recovery), recover_atom::value,
+             RecoveryCandidatesPtr(std::move(candidates)));
+}
+
 void analyze_now(self_ptr self) {
   auto& st = self->state;
   st.analysis_pending = false;
@@ -217,6 +233,7 @@ void analyze_now(self_ptr self) {
   }
   for (auto it = st.registered.begin(); it != st.registered.end();)
     it = present.count(*it) ? std::next(it) : st.registered.erase(it);
+  forward_actionable(self, *rows, input.instances);
   if (!reprobe.empty() && st.discovery)
     self->send(caf::actor_cast<discovery_actor>(st.discovery), reprobe_atom::value,
                KeysPtr(std::make_shared<const std::vector<model::InstanceKey>>(reprobe)));
@@ -265,6 +282,9 @@ detector_actor::behavior_type detector_behavior(self_ptr self, DetectorSettings 
         st.registered.clear();
         st.live.reset();
         st.settings.board->clear();
+        if (st.settings.recovery)
+          self->send(caf::actor_cast<recovery_coordinator_actor>(st.settings.recovery),
+                     active_atom::value, active);
         if (active) self->send(self, caf::tick_atom_v);
       },
   };

@@ -25,6 +25,8 @@ struct DetectorSettings {
   std::shared_ptr<const Leadership> leadership;
   /// Credentials and timeouts for managed servers (emergent IO-thread restarts).
   storage::MysqlEndpoint topology;
+  /// Receives the actionable failures of every analysis, and leadership changes.
+  caf::actor recovery;
 };
 
 detector_actor spawn_detector(caf::actor_system& sys, DetectorSettings settings);

@@ -16,6 +16,7 @@
 #include "actors/health_board.hpp"
 #include "actors/leadership.hpp"
 #include "actors/snapshot_store.hpp"
+#include "storage/instance_probe.hpp"
 #include "model/config.hpp"
 #include "model/node_identity.hpp"
 #include "storage/backend.hpp"
@@ -39,6 +40,8 @@ struct ApiContext {
   std::shared_ptr<const actors::AnalysisBoard> analysis;
   /// Credentials and timeouts for managed servers (host and port set per operation).
   storage::MysqlEndpoint topology;
+  /// How manual recoveries probe the servers they act on.
+  storage::ProbeOptions probe_options;
   /// Set once the backend schema is deployed: /api/lb-check answers 200 only from then on,
   /// so load balancers (and tests) send traffic to nodes that can serve it.
   std::shared_ptr<const std::atomic<bool>> ready;

@@ -4,7 +4,13 @@
 
 #include <httplib.h>
 
+#include <memory>
+#include <optional>
 #include <string>
+#include <vector>
+
+#include "model/analysis.hpp"
+#include "model/snapshot.hpp"
 
 #include "http/api_context.hpp"
 
@@ -22,8 +28,17 @@ void register_misc_routes(httplib::Server& srv, const ApiContext& ctx, const std
 void register_health_routes(httplib::Server& srv, const ApiContext& ctx, const std::string& api);
 /// replication-analysis[/:cluster|/instance/H/P], problems[/:cluster].
 void register_analysis_routes(httplib::Server& srv, const ApiContext& ctx, const std::string& api);
+/// recover, recover-lite, force-master-failover, force-master-takeover,
+/// graceful-master-takeover[-auto], automated-recovery-filters.
+void register_recovery_routes(httplib::Server& srv, const ApiContext& ctx, const std::string& api);
+/// The failure analysis now: the leader's live one, else the snapshot's (with `snap_out`, always
+/// the snapshot's, returned there). nullopt (error written) when the backend cannot be read.
+std::optional<std::vector<model::ReplicationAnalysis>> current_analysis(
+    const ApiContext& ctx, httplib::Response& res,
+    std::shared_ptr<const model::TopologySnapshot>* snap_out = nullptr);
 /// audit-failure-detection[/:page|/cluster/:c|/alias/:a].
 void register_detection_routes(httplib::Server& srv, const ApiContext& ctx, const std::string& api);
+void register_recovery_admin_routes(httplib::Server&, const ApiContext&, const std::string& api);
 /// Prometheus text-format counters at URLPrefix/metrics.
 void register_metrics_routes(httplib::Server& srv, const ApiContext& ctx);
 

@@ -10,12 +10,9 @@
 
 namespace orc::http {
 
-namespace {
-
-/// Analyses the snapshot; nullopt (error written) when the backend cannot be read.
 std::optional<std::vector<model::ReplicationAnalysis>> current_analysis(
     const ApiContext& ctx, httplib::Response& res,
-    std::shared_ptr<const model::TopologySnapshot>* snap_out = nullptr) {
+    std::shared_ptr<const model::TopologySnapshot>* snap_out) {
   // On the leader: the detector's analysis of live probe state, no backend round trip.
   if (ctx.analysis && ctx.leadership && ctx.leadership->is_leader() && !snap_out)
     if (auto rows = ctx.analysis->get(std::chrono::seconds(3))) return *rows;
@@ -36,8 +33,6 @@ std::optional<std::vector<model::ReplicationAnalysis>> current_analysis(
   return model::analyze(model::analysis_input(*snap, maintenance),
                         model::analysis_settings(*ctx.config));
 }
-
-}  // namespace
 
 void register_analysis_routes(httplib::Server& srv, const ApiContext& ctx, const std::string& api) {
   srv.Get(api + "/replication-analysis", [&ctx](const httplib::Request&, httplib::Response& res) {

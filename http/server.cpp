@@ -64,6 +64,8 @@ bool ApiServer::start(const std::string& listen_address, std::string& error) {
   register_health_routes(srv, ctx_, api);
   register_analysis_routes(srv, ctx_, api);
   register_detection_routes(srv, ctx_, api);
+  register_recovery_admin_routes(srv, ctx_, api);
+  register_recovery_routes(srv, ctx_, api);
   register_maintenance_routes(srv, ctx_, api, ctx_.node);
   register_operation_routes(srv, ctx_, api, ctx_.node, ctx_.topology);
   register_metrics_routes(srv, ctx_);

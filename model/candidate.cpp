@@ -3,61 +3,12 @@
 #include <algorithm>
 #include <regex>
 
-#include "model/gtid.hpp"
+#include "model/replica_position.hpp"
 #include "model/replication_rules.hpp"
 
 namespace orc::model {
 
 namespace {
-
-/// A replica's GTID position in its flavour's terms; `kind` Unknown carries `error`.
-struct Position {
-  enum class Kind { Unknown, MariaDB, MySQL } kind = Kind::Unknown;
-  MariadbGtidPosition mariadb;
-  GtidSet mysql;
-  std::string error;
-};
-
-Position position_of(const Instance& r) {
-  Position p;
-  std::string err;
-  if (r.is_mariadb()) {
-    const std::string& text =
-        r.mariadb_gtid_slave_pos.empty() ? r.executed_gtid_set : r.mariadb_gtid_slave_pos;
-    auto parsed = MariadbGtidPosition::parse(text, &err);
-    if (!parsed) {
-      p.error = "unparseable GTID position: " + err;
-      return p;
-    }
-    p.kind = Position::Kind::MariaDB;
-    p.mariadb = *parsed;
-    return p;
-  }
-  if (r.gtid_mode != "ON") {
-    p.error = "GTID position unknown (gtid_mode is not ON)";
-    return p;
-  }
-  auto executed = GtidSet::parse(r.executed_gtid_set, &err);
-  auto errant = GtidSet::parse(r.gtid_errant, &err);
-  if (!executed || !errant) {
-    p.error = "unparseable GTID set: " + err;
-    return p;
-  }
-  p.kind = Position::Kind::MySQL;
-  p.mysql = executed->subtract(*errant);
-  return p;
-}
-
-/// Where `a` stands relative to `b`; positions of different flavours are Incomparable.
-/// Both must be known.
-GtidOrder order(const Position& a, const Position& b) {
-  if (a.kind != b.kind) return GtidOrder::Incomparable;
-  if (a.kind == Position::Kind::MariaDB) return compare(a.mariadb, b.mariadb);
-  if (a.mysql == b.mysql) return GtidOrder::Equal;
-  if (a.mysql.contains(b.mysql)) return GtidOrder::Ahead;
-  if (b.mysql.contains(a.mysql)) return GtidOrder::Behind;
-  return GtidOrder::Incomparable;
-}
 
 bool hostname_matches_any(const std::string& hostname, const std::vector<std::string>& filters) {
   for (const auto& f : filters) {
@@ -81,7 +32,8 @@ int promotion_rule_rank(const std::string& rule) {
 /// What was decided about one replica before the choice.
 struct Assessed {
   const Instance* inst = nullptr;
-  Position pos;
+  std::optional<ReplicaPosition> pos;  ///< nullopt = unknown, see pos_error
+  std::string pos_error;
   std::vector<std::string> exclusions;  ///< empty = may be promoted
   bool declared_unfit = false;          ///< must_not or ignore filter: may be given up
 };
@@ -89,9 +41,9 @@ struct Assessed {
 Assessed assess(const Instance& failed_master, const Instance& r, const CandidateSettings& s) {
   Assessed a;
   a.inst = &r;
-  a.pos = position_of(r);
+  a.pos = replica_position(r, &a.pos_error);
   auto& ex = a.exclusions;
-  if (a.pos.kind == Position::Kind::Unknown) ex.push_back(a.pos.error);
+  if (!a.pos) ex.push_back(a.pos_error);
   if (!r.is_last_check_valid) ex.emplace_back("last check is not valid");
   if (!r.log_bin_enabled) ex.emplace_back("binary logs are disabled");
   if (r.binlog_server) ex.emplace_back("is a binlog server");
@@ -174,7 +126,7 @@ CandidateChoice choose_candidate(const Instance& failed_master,
   std::vector<const Assessed*> maxima;
   for (const auto* a : eligible) {
     bool behind = std::any_of(eligible.begin(), eligible.end(), [&](const Assessed* b) {
-      return order(a->pos, b->pos) == GtidOrder::Behind;
+      return compare_positions(*a->pos, *b->pos) == GtidOrder::Behind;
     });
     if (!behind) maxima.push_back(a);
   }
@@ -188,8 +140,9 @@ CandidateChoice choose_candidate(const Instance& failed_master,
   // operator declared it unfit to be master.
   std::vector<std::string> blockers;
   for (const auto& a : all) {
-    if (a.exclusions.empty() || a.declared_unfit || a.pos.kind == Position::Kind::Unknown) continue;
-    if (order(a.pos, chosen->pos) == GtidOrder::Ahead) blockers.push_back(a.inst->key.str());
+    if (a.exclusions.empty() || a.declared_unfit || !a.pos) continue;
+    if (compare_positions(*a.pos, *chosen->pos) == GtidOrder::Ahead)
+      blockers.push_back(a.inst->key.str());
   }
   if (!blockers.empty()) {
     std::string list;
@@ -203,12 +156,12 @@ CandidateChoice choose_candidate(const Instance& failed_master,
   for (const auto& a : all) {
     if (a.inst == &promoted) continue;
     const std::string who = a.inst->key.str() + ": lost: ";
-    if (a.pos.kind == Position::Kind::Unknown) {
+    if (!a.pos) {
       out.lost.push_back(a.inst->key);
-      out.reasons.push_back(who + a.pos.error);
+      out.reasons.push_back(who + a.pos_error);
       continue;
     }
-    GtidOrder o = order(a.pos, chosen->pos);
+    GtidOrder o = compare_positions(*a.pos, *chosen->pos);
     if (o == GtidOrder::Ahead || o == GtidOrder::Incomparable) {
       out.lost.push_back(a.inst->key);
       out.reasons.push_back(who +

@@ -112,6 +112,20 @@ void refresh_cluster_aliases(soci::session& s) {
        " GROUP BY cluster_name HAVING SUM(suggested_cluster_alias = '') = COUNT(*)";
 }
 
+void move_cluster_alias(soci::session& s, const std::string& old_cluster,
+                        const std::string& new_cluster) {
+  if (old_cluster == new_cluster || old_cluster.empty() || new_cluster.empty()) return;
+  for (const char* table : {"cluster_alias", "cluster_alias_override"}) {
+    int rows = 0;
+    s << "SELECT COUNT(*) FROM " << table << " WHERE cluster_name = :o", soci::use(old_cluster),
+        soci::into(rows);
+    if (rows == 0) continue;
+    s << "DELETE FROM " << table << " WHERE cluster_name = :n", soci::use(new_cluster);
+    s << "UPDATE " << table << " SET cluster_name = :n WHERE cluster_name = :o",
+        soci::use(new_cluster, "n"), soci::use(old_cluster, "o");
+  }
+}
+
 std::vector<model::InstanceKey> read_cluster_masters(soci::session& s) {
   std::vector<model::InstanceKey> out;
   model::InstanceKey key;

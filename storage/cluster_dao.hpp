@@ -43,6 +43,12 @@ std::optional<std::string> read_cluster_alias(soci::session& s, const std::strin
 /// holding the same alias. Two statements.
 void refresh_cluster_aliases(soci::session& s);
 
+/// After a master failover the cluster is renamed after its new master: moves the alias rows
+/// (cluster_alias and cluster_alias_override) of `old_cluster` to `new_cluster`, replacing rows
+/// the new name may already have (upstream's ReplaceAliasClusterName). No-op when the old
+/// cluster has no alias row or both names are equal.
+void move_cluster_alias(soci::session& s, const std::string& old_cluster,
+                        const std::string& new_cluster);
 /// The master of each cluster: instances whose "host:port" equals their cluster_name (S6; for
 /// co-masters, the side the cluster is named after). Ordered by cluster name.
 std::vector<model::InstanceKey> read_cluster_masters(soci::session& s);

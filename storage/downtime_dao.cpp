@@ -88,4 +88,16 @@ int expire_downtime(soci::session& s) {
   return static_cast<int>(st.get_affected_rows());
 }
 
+int end_lost_in_recovery_downtime_of_replicating(soci::session& s) {
+  soci::statement st =
+      (s.prepare << "DELETE dd FROM database_instance_downtime dd"
+                    " JOIN database_instance di ON di.hostname = dd.hostname AND di.port = dd.port"
+                    " WHERE dd.reason = 'lost-in-recovery'"
+                    " AND di.slave_io_running = 1 AND di.slave_sql_running = 1"
+                    " AND di.last_checked <= di.last_seen"
+                    " AND di.last_checked > IFNULL(dd.begin_timestamp, NOW())");
+  st.execute(true);
+  return static_cast<int>(st.get_affected_rows());
+}
+
 }  // namespace orc::storage

@@ -52,4 +52,8 @@ std::vector<DowntimeRow> read_downtimed(soci::session& s,
 /// how many. The renewal and early end of 'lost-in-recovery' downtimes belong to recovery.
 int expire_downtime(soci::session& s);
 
+/// Ends 'lost-in-recovery' downtimes of instances seen replicating again (both threads running
+/// in a valid check made after the downtime began): an operator brought them back. Returns
+/// how many ended.
+int end_lost_in_recovery_downtime_of_replicating(soci::session& s);
 }  // namespace orc::storage

@@ -1,5 +1,6 @@
 #include "storage/instance_probe.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <exception>
@@ -223,6 +224,9 @@ class Prober {
       replicas = parse_processlist_replica_hosts(
           rows("reading replica connections", d.processlist_replica_hosts()), inst_.key.port);
     }
+    // The processlist only gives the replica's IP and assumes the master's port (upstream's
+    // rule), which names the master itself when replicas share its host: never list oneself.
+    replicas.erase(std::remove(replicas.begin(), replicas.end(), inst_.key), replicas.end());
     inst_.replicas = std::move(replicas);
   }
 

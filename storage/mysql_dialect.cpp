@@ -1,5 +1,6 @@
 #include "storage/mysql_dialect.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <utility>
@@ -141,6 +142,9 @@ std::optional<std::string> Dialect::change_master_to(const ChangeMasterOptions& 
       (!std::isfinite(*opt.heartbeat_period) || *opt.heartbeat_period < 0)) {
     return fail("change master: invalid heartbeat period");
   }
+  if (opt.mariadb_current_pos && !opt.use_gtid) {
+    return fail("change master: current_pos needs GTID positioning");
+  }
   if (opt.use_gtid && opt.coordinates) {
     return fail("change master: binlog coordinates cannot be combined with GTID positioning");
   }
@@ -160,7 +164,8 @@ std::optional<std::string> Dialect::change_master_to(const ChangeMasterOptions& 
     sql += ", " + p + "LOG_POS=" + std::to_string(opt.coordinates->log_pos);
   }
   if (version_.is_mariadb()) {
-    sql += std::string(", MASTER_USE_GTID=") + (opt.use_gtid ? "slave_pos" : "no");
+    const char* mode = !opt.use_gtid ? "no" : opt.mariadb_current_pos ? "current_pos" : "slave_pos";
+    sql += std::string(", MASTER_USE_GTID=") + mode;
   } else {
     sql += ", " + p + "AUTO_POSITION=" + (opt.use_gtid ? "1" : "0");
   }
@@ -171,6 +176,30 @@ std::optional<std::string> Dialect::change_master_to(const ChangeMasterOptions& 
     sql += ", " + p + "HEARTBEAT_PERIOD=" + buf;
   }
   return sql;
+}
+
+std::string Dialect::executed_gtid_query() const {
+  return version_.is_mariadb() ? "SELECT @@global.gtid_binlog_pos"
+                               : "SELECT @@global.gtid_executed";
+}
+
+std::string Dialect::wait_for_gtid(const std::string& position,
+                                   std::chrono::milliseconds timeout) const {
+  const long long ms = std::max<long long>(0, timeout.count());
+  if (version_.is_mariadb()) {
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%lld.%03lld", ms / 1000, ms % 1000);
+    return "SELECT MASTER_GTID_WAIT(" + quote_sql_string(position) + ", " + seconds + ")";
+  }
+  const long long seconds = std::max<long long>(1, (ms + 999) / 1000);
+  return "SELECT WAIT_FOR_EXECUTED_GTID_SET(" + quote_sql_string(position) + ", " +
+         std::to_string(seconds) + ")";
+}
+
+std::optional<bool> Dialect::gtid_wait_reached(long long result) const {
+  if (result == 0) return true;
+  if (result == (version_.is_mariadb() ? -1 : 1)) return false;
+  return std::nullopt;
 }
 
 std::string Dialect::log_replica_updates_variable() const {

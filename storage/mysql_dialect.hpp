@@ -4,6 +4,7 @@
 // variables) and 8.4 removed the old forms, while MariaDB kept the old forms; every SQL text
 // sent to a managed server that depends on this goes through a Dialect.
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -83,6 +84,12 @@ struct ChangeMasterOptions {
   /// switched off explicitly (MariaDB 10.10+ would flip it silently, MySQL refuses file/pos
   /// while auto-position is on).
   bool use_gtid = true;
+  /// With use_gtid on MariaDB: MASTER_USE_GTID=current_pos instead of slave_pos, so the
+  /// server asks from a position that includes its own binlogged writes (a demoted master
+  /// joining its successor; slave_pos would ask for its own transactions again). MySQL's
+  /// auto-position always sends gtid_executed, so the flag changes nothing there. Refused
+  /// without use_gtid.
+  bool mariadb_current_pos = false;
   std::optional<model::BinlogCoordinates> coordinates;
   std::optional<int> connect_retry;        ///< seconds
   std::optional<double> heartbeat_period;  ///< seconds, millisecond resolution
@@ -122,6 +129,23 @@ class Dialect {
   /// (or with use_gtid, which servers reject).
   std::optional<std::string> change_master_to(const ChangeMasterOptions& opt,
                                               std::string* error = nullptr) const;
+
+  /// The server's GTID position that a replica must reach to hold every transaction this
+  /// server has binlogged: MariaDB @@global.gtid_binlog_pos (not gtid_current_pos, which
+  /// per domain falls back to gtid_slave_pos and so misses binlogged transactions that came
+  /// neither from this server nor through its SQL thread, e.g. a replayed binlog); MySQL
+  /// @@global.gtid_executed. One column.
+  std::string executed_gtid_query() const;
+  /// SELECT MASTER_GTID_WAIT(pos, seconds) on MariaDB (0 reached, -1 timeout; fractional
+  /// seconds honoured; it waits for the replica's SQL thread) or
+  /// WAIT_FOR_EXECUTED_GTID_SET(set, seconds) on MySQL (0 reached, 1 timeout). MySQL gets
+  /// whole seconds rounded up, at least 1: 5.7 reads the timeout as an integer and 0 there
+  /// means "wait forever". A negative timeout counts as 0. One column, read with
+  /// gtid_wait_reached().
+  std::string wait_for_gtid(const std::string& position, std::chrono::milliseconds timeout) const;
+  /// Interprets the result of wait_for_gtid(): true when reached, false on timeout; nullopt
+  /// for any other value (NULL is mapped by the caller; it means invalid arguments).
+  std::optional<bool> gtid_wait_reached(long long result) const;
 
   /// log_replica_updates on MySQL 8.0.26+, else log_slave_updates.
   std::string log_replica_updates_variable() const;

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <string>
 
 #include "model/version.hpp"
@@ -123,6 +124,88 @@ TEST_CASE("MariaDB CHANGE MASTER uses MASTER_USE_GTID and escapes string literal
   CHECK(*sql ==
         "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=23001, MASTER_USER='re\\'pl', "
         "MASTER_PASSWORD='a\\\\b\\'c\\nd', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1");
+}
+
+TEST_CASE("a demoted master joins with MariaDB current_pos, MySQL keeps auto-position") {
+  ChangeMasterOptions o;
+  o.host = "10.0.0.2";
+  o.port = 3306;
+  o.user = "repl";
+  o.password = "pw";
+  o.mariadb_current_pos = true;
+  auto maria = dialect("10.11.19-MariaDB-0+deb12u1-log").change_master_to(o);
+  REQUIRE(maria);
+  CHECK(*maria ==
+        "CHANGE MASTER TO MASTER_HOST='10.0.0.2', MASTER_PORT=3306, MASTER_USER='repl', "
+        "MASTER_PASSWORD='pw', MASTER_USE_GTID=current_pos");
+  auto mysql57 = dialect("5.7.44-log").change_master_to(o);
+  REQUIRE(mysql57);
+  CHECK(*mysql57 ==
+        "CHANGE MASTER TO MASTER_HOST='10.0.0.2', MASTER_PORT=3306, MASTER_USER='repl', "
+        "MASTER_PASSWORD='pw', MASTER_AUTO_POSITION=1");
+  auto mysql8023 = dialect("8.0.23").change_master_to(o);
+  REQUIRE(mysql8023);
+  CHECK(*mysql8023 ==
+        "CHANGE REPLICATION SOURCE TO SOURCE_HOST='10.0.0.2', SOURCE_PORT=3306, "
+        "SOURCE_USER='repl', SOURCE_PASSWORD='pw', SOURCE_AUTO_POSITION=1");
+  auto mysql84 = dialect("8.4.0").change_master_to(o);
+  REQUIRE(mysql84);
+  CHECK(*mysql84 == *mysql8023);
+
+  o.mariadb_current_pos = false;  // replicas without local writes keep slave_pos
+  CHECK(contains(*dialect("10.11.19-MariaDB").change_master_to(o), "MASTER_USE_GTID=slave_pos"));
+}
+
+TEST_CASE("current_pos without GTID positioning is refused") {
+  ChangeMasterOptions o;
+  o.host = "db1";
+  o.port = 3306;
+  o.use_gtid = false;
+  o.coordinates = BinlogCoordinates{"mysql-bin.000002", 4, 0};
+  o.mariadb_current_pos = true;
+  std::string why;
+  CHECK_FALSE(dialect("10.11.19-MariaDB").change_master_to(o, &why));
+  CHECK(contains(why, "current_pos"));
+}
+
+TEST_CASE("the executed GTID position is gtid_binlog_pos on MariaDB and gtid_executed on MySQL") {
+  CHECK(dialect("10.11.19-MariaDB").executed_gtid_query() == "SELECT @@global.gtid_binlog_pos");
+  for (const char* version : {"5.7.44-log", "8.0.36", "8.4.0"}) {
+    CAPTURE(version);
+    CHECK(dialect(version).executed_gtid_query() == "SELECT @@global.gtid_executed");
+  }
+}
+
+TEST_CASE("MariaDB waits for a GTID position with MASTER_GTID_WAIT and fractional seconds") {
+  Dialect d = dialect("10.11.19-MariaDB");
+  using std::chrono::milliseconds;
+  CHECK(d.wait_for_gtid("0-23001-5,1-23001-2", milliseconds(200)) ==
+        "SELECT MASTER_GTID_WAIT('0-23001-5,1-23001-2', 0.200)");
+  CHECK(d.wait_for_gtid("0-1-1", milliseconds(12345)) ==
+        "SELECT MASTER_GTID_WAIT('0-1-1', 12.345)");
+  CHECK(d.wait_for_gtid("0-1-1", milliseconds(-5)) == "SELECT MASTER_GTID_WAIT('0-1-1', 0.000)");
+  CHECK(d.wait_for_gtid("x'y", milliseconds(0)) == "SELECT MASTER_GTID_WAIT('x\\'y', 0.000)");
+  CHECK(d.gtid_wait_reached(0) == std::optional<bool>(true));
+  CHECK(d.gtid_wait_reached(-1) == std::optional<bool>(false));
+  CHECK_FALSE(d.gtid_wait_reached(1).has_value());
+}
+
+TEST_CASE("MySQL waits with WAIT_FOR_EXECUTED_GTID_SET in whole seconds, never 0 (forever)") {
+  using std::chrono::milliseconds;
+  const std::string set = "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5";
+  for (const char* version : {"5.7.44-log", "8.0.36", "8.4.0"}) {
+    CAPTURE(version);
+    Dialect d = dialect(version);
+    CHECK(d.wait_for_gtid(set, milliseconds(200)) ==
+          "SELECT WAIT_FOR_EXECUTED_GTID_SET('" + set + "', 1)");
+    CHECK(d.wait_for_gtid(set, milliseconds(0)) ==
+          "SELECT WAIT_FOR_EXECUTED_GTID_SET('" + set + "', 1)");
+    CHECK(d.wait_for_gtid(set, milliseconds(2001)) ==
+          "SELECT WAIT_FOR_EXECUTED_GTID_SET('" + set + "', 3)");
+    CHECK(d.gtid_wait_reached(0) == std::optional<bool>(true));
+    CHECK(d.gtid_wait_reached(1) == std::optional<bool>(false));
+    CHECK_FALSE(d.gtid_wait_reached(-1).has_value());
+  }
 }
 
 TEST_CASE("file/pos positioning turns GTID positioning off explicitly") {

@@ -6,6 +6,7 @@
 #include "model/cli_args.hpp"
 #include "model/config.hpp"
 #include "storage/backend.hpp"
+#include "storage/instance_probe.hpp"
 
 namespace orc::app {
 
@@ -16,6 +17,11 @@ const char* app_version();
 storage::MysqlEndpoint backend_endpoint(const model::Config& cfg);
 /// Topology endpoint template (credentials and timeouts; host and port set per instance).
 storage::MysqlEndpoint topology_endpoint(const model::Config& cfg);
+/// The same with MySQLTopologyReadTimeoutSeconds: for operations and recoveries, which may
+/// legitimately wait longer than a discovery probe.
+storage::MysqlEndpoint operation_endpoint(const model::Config& cfg);
+/// Probe options from the configuration (detect queries, patterns, lag query).
+storage::ProbeOptions probe_options(const model::Config& cfg);
 
 /// `orchestrator http`: runs a service node until SIGINT/SIGTERM. Returns the exit code.
 int run_service(const model::Config& cfg, const model::CliArgs& args);

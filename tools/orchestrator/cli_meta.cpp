@@ -9,6 +9,8 @@
 #include "tools/orchestrator/cli_commands.hpp"
 #include "tools/orchestrator/cli_maintenance.hpp"
 #include "tools/orchestrator/cli_operations.hpp"
+#include "tools/orchestrator/cli_recovery_admin.hpp"
+#include "tools/orchestrator/cli_recovery.hpp"
 
 namespace orc::app {
 
@@ -66,6 +68,8 @@ int run_cli_command(const model::Config& cfg, const model::CliArgs& args) {
   add_meta_commands(table);
   add_maintenance_commands(table);
   add_operation_commands(table);
+  add_recovery_admin_commands(table);
+  add_recovery_commands(table);
   auto name = args.get("c");
   if (name == "help") {
     for (const auto& [cmd, c] : table) std::cout << cmd << "\t" << c.help << "\n";

@@ -10,6 +10,7 @@
 #include "actors/detector.hpp"
 #include "actors/discovery.hpp"
 #include "actors/election.hpp"
+#include "actors/recovery_coordinator.hpp"
 #include "actors/storage_actor.hpp"
 #include "http/server.hpp"
 #include "storage/schema_deploy.hpp"
@@ -49,11 +50,12 @@ storage::MysqlEndpoint topology_endpoint(const model::Config& cfg) {
   return ep;
 }
 
-namespace {
-
-std::atomic<bool> g_stop{false};
-void on_signal(int) {
-  g_stop = true;
+storage::MysqlEndpoint operation_endpoint(const model::Config& cfg) {
+  auto ep = topology_endpoint(cfg);
+  // Operations may legitimately run longer than a discovery probe.
+  ep.read_timeout_s = cfg.MySQLTopologyReadTimeoutSeconds;
+  ep.write_timeout_s = cfg.MySQLTopologyReadTimeoutSeconds;
+  return ep;
 }
 
 storage::ProbeOptions probe_options(const model::Config& cfg) {
@@ -74,6 +76,13 @@ storage::ProbeOptions probe_options(const model::Config& cfg) {
   // merge every loopback sandbox server into one name.
   opt.hostname_resolve_method = "none";
   return opt;
+}
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+void on_signal(int) {
+  g_stop = true;
 }
 
 std::vector<model::InstanceKey> seeds(const model::Config& cfg) {
@@ -137,6 +146,15 @@ int run_service(const model::Config& cfg, const model::CliArgs& args) {
       spdlog::warn("ignoring invalid DiscoveryIgnoreHostnameFilters regex '{}'", f);
     }
   }
+  actors::RecoveryCoordinatorSettings recovery_settings;
+  recovery_settings.config = config;
+  recovery_settings.node = node;
+  recovery_settings.storage = storage;
+  recovery_settings.leadership = leadership;
+  recovery_settings.topology = operation_endpoint(cfg);
+  recovery_settings.probe_options = probe_options(cfg);
+  auto recovery = actors::spawn_recovery_coordinator(system, recovery_settings);
+
   auto board = std::make_shared<actors::AnalysisBoard>();
   actors::DetectorSettings detector_settings;
   detector_settings.config = config;
@@ -146,6 +164,7 @@ int run_service(const model::Config& cfg, const model::CliArgs& args) {
   detector_settings.board = board;
   detector_settings.leadership = leadership;
   detector_settings.topology = topology_endpoint(cfg);
+  detector_settings.recovery = caf::actor_cast<caf::actor>(recovery);
   auto detector = actors::spawn_detector(system, detector_settings);
   discovery_settings.detector = caf::actor_cast<caf::actor>(detector);
   auto discovery = actors::spawn_discovery(system, discovery_settings);
@@ -181,10 +200,8 @@ int run_service(const model::Config& cfg, const model::CliArgs& args) {
   ctx.app_version = app_version();
   ctx.ready = duties_ready;
   ctx.analysis = board;
-  ctx.topology = topology_endpoint(cfg);
-  // Operations may legitimately run longer than a discovery probe.
-  ctx.topology.read_timeout_s = cfg.MySQLTopologyReadTimeoutSeconds;
-  ctx.topology.write_timeout_s = cfg.MySQLTopologyReadTimeoutSeconds;
+  ctx.topology = operation_endpoint(cfg);
+  ctx.probe_options = probe_options(cfg);
 
   auto election = actors::spawn_election(system, election_settings);
   ctx.election = election;
@@ -192,7 +209,8 @@ int run_service(const model::Config& cfg, const model::CliArgs& args) {
   auto stop_actors = [&] {
     for (const caf::actor& a :
          {caf::actor_cast<caf::actor>(election), caf::actor_cast<caf::actor>(discovery),
-          caf::actor_cast<caf::actor>(detector), caf::actor_cast<caf::actor>(storage)})
+          caf::actor_cast<caf::actor>(detector), caf::actor_cast<caf::actor>(recovery),
+          caf::actor_cast<caf::actor>(storage)})
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   };
   http::ApiServer server(ctx);
@@ -238,6 +256,7 @@ int run_service(const model::Config& cfg, const model::CliArgs& args) {
   caf::anon_send(discovery, actors::active_atom::value, false);
   caf::anon_send_exit(discovery, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(detector, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(recovery, caf::exit_reason::user_shutdown);
   caf::anon_send(storage, caf::flush_atom_v);
   caf::anon_send_exit(storage, caf::exit_reason::user_shutdown);
   return 0;

@@ -1,0 +1,38 @@
+#pragma once
+// The leader's recovery coordinator: receives the detector's actionable failures, filters out
+// at once what must not be recovered automatically (filters, downtime, a recovery already in
+// flight, a retry too soon), and spawns one detached recovery actor per incident to run
+// execute_recovery. Cross-node exclusion is the topology_recovery row, not this actor: its own
+// bookkeeping only avoids useless attempts. Every second it also runs the backend upkeep of
+// contract §F.5 (active periods, blocked recoveries, recoveries of crashed nodes).
+
+#include <memory>
+
+#include "actors/actors.hpp"
+#include "actors/leadership.hpp"
+#include "actors/recovery.hpp"
+#include "model/config.hpp"
+#include "model/node_identity.hpp"
+#include "storage/backend.hpp"
+#include "storage/instance_probe.hpp"
+
+namespace orc::actors {
+
+struct RecoveryCoordinatorSettings {
+  std::shared_ptr<const model::Config> config;
+  model::NodeIdentity node;
+  storage_actor storage;
+  std::shared_ptr<const Leadership> leadership;
+  storage::MysqlEndpoint topology;  ///< operation timeouts
+  storage::ProbeOptions probe_options;
+};
+
+recovery_coordinator_actor spawn_recovery_coordinator(caf::actor_system& sys,
+                                                      RecoveryCoordinatorSettings settings);
+
+/// A BackendRunner that runs each piece of work as a job of the storage actor, waiting for it
+/// (at most `timeout`); for blocking callers only (recovery actors, HTTP handlers).
+BackendRunner storage_backend_runner(caf::actor_system& sys, storage_actor storage,
+                                     std::chrono::seconds timeout = std::chrono::seconds(30));
+
+}  // namespace orc::actors
