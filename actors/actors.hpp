@@ -38,6 +38,7 @@ using observe_atom = caf::atom_constant<caf::atom("observe")>;
 using reprobe_atom = caf::atom_constant<caf::atom("reprobe")>;
 using analyze_atom = caf::atom_constant<caf::atom("analyze")>;
 using recover_atom = caf::atom_constant<caf::atom("recover")>;
+using detected_atom = caf::atom_constant<caf::atom("detected")>;
 using recovered_atom = caf::atom_constant<caf::atom("recovered")>;
 
 // ---- payloads ----
@@ -144,6 +145,8 @@ using detector_actor = caf::typed_actor<
     caf::reacts_to<analyze_atom>,
     // Periodic: refresh downtime/maintenance facts from the backend.
     caf::reacts_to<caf::tick_atom>,
+    // A registered detection's OnFailureDetectionProcesses finished (key, code, all ok).
+    caf::reacts_to<detected_atom, model::InstanceKey, std::string, bool>,
     // Leadership changed.
     caf::reacts_to<active_atom, bool>>;
 

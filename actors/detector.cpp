@@ -28,8 +28,11 @@ struct detector_state {
   bool analysis_pending = false;
   InstancesPtr live;
   std::set<model::InstanceKey> in_maintenance;
-  /// Problems already registered (or being registered) as detections, by (key, code).
-  std::set<std::pair<model::InstanceKey, std::string>> registered;
+  /// Problems already registered (or being registered) as detections, by (key, code). Only a
+  /// Ready detection is handed to recovery: upstream registers the detection and runs
+  /// OnFailureDetectionProcesses before it recovers, and a failing hook stops the recovery.
+  enum class Detection { Registering, Ready, HooksFailed };
+  std::map<std::pair<model::InstanceKey, std::string>, Detection> registered;
   std::map<model::InstanceKey, Clock::time_point> last_reprobe_request;
   caf::actor discovery;  ///< the sender of observations; receives reprobe requests
   std::map<model::InstanceKey, Clock::time_point> last_restart;  ///< emergent restarts
@@ -80,9 +83,10 @@ std::vector<model::Instance> merged_view(const detector_state& st) {
   return out;
 }
 
+/// Runs OnFailureDetectionProcesses on a thread of their own (never in the detection path) and
+/// reports back with detected_atom whether every hook succeeded.
 void run_detection_hooks(self_ptr self, const model::ReplicationAnalysis& row) {
   const auto& cfg = *self->state.settings.config;
-  if (cfg.OnFailureDetectionProcesses.empty()) return;
   model::HookContext ctx;
   ctx.failure_type = model::analysis_code_name(row.analysis);
   ctx.instance_type =
@@ -108,13 +112,19 @@ void run_detection_hooks(self_ptr self, const model::ReplicationAnalysis& row) {
   auto env = model::hook_environment(ctx);
   auto shell = cfg.ProcessesShellCommand;
   auto timeout = std::chrono::seconds(cfg.HookTimeoutSeconds);
-  // Hooks block: run them on a thread of their own, never in the detection path.
-  self->home_system().spawn<caf::detached>([commands, env, shell, timeout] {
-    for (const auto& result : run_hooks(commands, env, shell, timeout, true))
-      if (!result.ok())
-        spdlog::warn("OnFailureDetectionProcesses hook failed ({}): {}",
-                     result.timed_out ? "timed out" : "exit " + std::to_string(result.exit_code),
-                     result.command);
+  auto detector = caf::actor_cast<detector_actor>(self);
+  auto key = row.analyzed_instance_key;
+  auto code = ctx.failure_type;
+  self->home_system().spawn<caf::detached>([commands, env, shell, timeout, detector, key, code] {
+    bool ok = true;
+    for (const auto& result : run_hooks(commands, env, shell, timeout, true)) {
+      if (result.ok()) continue;
+      ok = false;
+      spdlog::warn("OnFailureDetectionProcesses hook failed ({}): {}",
+                   result.timed_out ? "timed out" : "exit " + std::to_string(result.exit_code),
+                   result.command);
+    }
+    caf::anon_send(detector, detected_atom::value, key, code, ok);
   });
 }
 
@@ -139,9 +149,18 @@ void register_detection(self_ptr self, const model::ReplicationAnalysis& row) {
           self->state.registered.erase({rec.key, rec.analysis});  // retry next analysis
           return;
         }
-        if (!*id) return;  // deduplicated: already detected within the block period
-        spdlog::warn("detected {} on {} (cluster {})", rec.analysis, rec.key.str(),
-                     rec.cluster_name);
+        auto it = self->state.registered.find({rec.key, rec.analysis});
+        if (it == self->state.registered.end()) return;  // gone meanwhile
+        // Deduplicated (already detected within the block period, its hooks ran then) or
+        // without hooks: ready for recovery at once.
+        if (*id)
+          spdlog::warn("detected {} on {} (cluster {})", rec.analysis, rec.key.str(),
+                       rec.cluster_name);
+        if (!*id || self->state.settings.config->OnFailureDetectionProcesses.empty()) {
+          it->second = detector_state::Detection::Ready;
+          self->send(self, analyze_atom::value);
+          return;
+        }
         run_detection_hooks(self, row);
       });
 }
@@ -184,8 +203,13 @@ void forward_actionable(self_ptr self, const std::vector<model::ReplicationAnaly
   auto& st = self->state;
   if (!st.settings.recovery) return;
   auto candidates = std::make_shared<RecoveryCandidates>();
-  for (const auto& row : rows)
-    if (recovery_kind(row.analysis) != RecoveryKind::None) candidates->rows.push_back(row);
+  for (const auto& row : rows) {
+    if (recovery_kind(row.analysis) == RecoveryKind::None) continue;
+    auto it =
+        st.registered.find({row.analyzed_instance_key, model::analysis_code_name(row.analysis)});
+    if (it == st.registered.end() || it->second != detector_state::Detection::Ready) continue;
+    candidates->rows.push_back(row);
+  }
   if (candidates->rows.empty()) return;
   candidates->instances = view;
   candidates->discovery = st.discovery;
@@ -229,10 +253,11 @@ void analyze_now(self_ptr self) {
     std::pair<model::InstanceKey, std::string> id{row.analyzed_instance_key,
                                                   model::analysis_code_name(row.analysis)};
     present.insert(id);
-    if (st.registered.insert(id).second) register_detection(self, row);
+    if (st.registered.emplace(id, detector_state::Detection::Registering).second)
+      register_detection(self, row);
   }
   for (auto it = st.registered.begin(); it != st.registered.end();)
-    it = present.count(*it) ? std::next(it) : st.registered.erase(it);
+    it = present.count(it->first) ? std::next(it) : st.registered.erase(it);
   forward_actionable(self, *rows, input.instances);
   if (!reprobe.empty() && st.discovery)
     self->send(caf::actor_cast<discovery_actor>(st.discovery), reprobe_atom::value,
@@ -268,6 +293,18 @@ detector_actor::behavior_type detector_behavior(self_ptr self, DetectorSettings 
         }
       },
       [=](analyze_atom) { analyze_now(self); },
+      [=](detected_atom, const model::InstanceKey& key, const std::string& code, bool ok) {
+        auto it = self->state.registered.find({key, code});
+        if (it == self->state.registered.end()) return;
+        it->second = ok ? detector_state::Detection::Ready : detector_state::Detection::HooksFailed;
+        if (ok)
+          self->send(self, analyze_atom::value);
+        else
+          spdlog::error(
+              "{} on {}: an OnFailureDetectionProcesses hook failed; no automated "
+              "recovery of this failure (recover it manually)",
+              code, key.str());
+      },
       [=](caf::tick_atom) {
         auto& st = self->state;
         if (!st.active) return;

@@ -339,7 +339,8 @@ void recover_dead_master(RecoveryRun& run) {
   try {
     run.env().backend(
         [&](soci::session& s) { storage::move_cluster_alias(s, old_cluster, new_cluster); });
-    if (!req.analysis.cluster_details.cluster_alias.empty())
+    const auto& alias = req.analysis.cluster_details.cluster_alias;
+    if (!alias.empty() && alias != old_cluster)
       run.step("cluster alias " + req.analysis.cluster_details.cluster_alias + " moved to " +
                new_cluster);
   } catch (const std::exception& e) {
