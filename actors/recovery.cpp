@@ -65,6 +65,22 @@ void for_each_parallel(std::size_t count, int parallelism,
   if (first) std::rethrow_exception(first);
 }
 
+std::string automated_skip_reason(const model::ReplicationAnalysis& a) {
+  auto kind = recovery_kind(a.analysis);
+  if (kind == RecoveryKind::None)
+    return std::string("no recovery for ") + model::analysis_code_name(a.analysis);
+  if (a.skippable_due_to_downtime || a.is_downtimed)
+    return a.analyzed_instance_key.str() + " is downtimed";
+  bool intermediate = kind == RecoveryKind::DeadIntermediateMaster;
+  bool allowed = intermediate ? a.cluster_details.has_automated_intermediate_master_recovery
+                              : a.cluster_details.has_automated_master_recovery;
+  if (!allowed)
+    return "cluster " + a.cluster_details.cluster_name + " is not matched by " +
+           (intermediate ? "RecoverIntermediateMasterClusterFilters"
+                         : "RecoverMasterClusterFilters");
+  return "";
+}
+
 // ---- RecoveryRun ----
 
 RecoveryRun::RecoveryRun(const RecoveryEnv& env, const RecoveryRequest& request, std::string uid,
@@ -203,21 +219,12 @@ std::string new_uid() {
 }
 
 /// Why an automated recovery must not start, or "" when it may.
-std::string automated_refusal(const RecoveryEnv& env, const RecoveryRequest& req,
-                              RecoveryKind kind) {
-  const auto& a = req.analysis;
+std::string automated_refusal(const RecoveryEnv& env, const RecoveryRequest& req) {
+  auto skip = automated_skip_reason(req.analysis);
+  if (!skip.empty()) return skip;
   bool global_disabled = false;
   env.backend([&](soci::session& s) { global_disabled = storage::is_global_recovery_disabled(s); });
   if (global_disabled) return "recoveries are disabled globally (disable-global-recoveries)";
-  bool allowed = kind == RecoveryKind::DeadIntermediateMaster
-                     ? a.cluster_details.has_automated_intermediate_master_recovery
-                     : a.cluster_details.has_automated_master_recovery;
-  if (!allowed)
-    return "cluster " + a.cluster_details.cluster_name + " is not matched by " +
-           (kind == RecoveryKind::DeadIntermediateMaster ? "RecoverIntermediateMasterClusterFilters"
-                                                         : "RecoverMasterClusterFilters");
-  if (a.skippable_due_to_downtime || a.is_downtimed)
-    return a.analyzed_instance_key.str() + " is downtimed";
   return "";
 }
 
@@ -272,7 +279,7 @@ RecoveryOutcome execute_recovery(const RecoveryEnv& env, const RecoveryRequest& 
   int64_t recovery_id = 0;
   try {
     if (request.automated) {
-      refused.message = automated_refusal(env, request, kind);
+      refused.message = automated_refusal(env, request);
       if (!refused.message.empty()) return refused;
       std::optional<int64_t> blocking;
       env.backend([&](soci::session& s) {

@@ -101,6 +101,13 @@ struct RecoveryOutcome {
 enum class RecoveryKind { None, DeadMaster, DeadCoMaster, DeadIntermediateMaster };
 RecoveryKind recovery_kind(model::AnalysisCode code);
 
+/// Why an analysed failure must not be recovered automatically, from the analysis alone (no
+/// I/O): no recovery for its code, the instance downtimed, or its cluster not matched by
+/// RecoverMasterClusterFilters / RecoverIntermediateMasterClusterFilters (as computed into
+/// cluster_details by the analysis). "" when an automated recovery may be attempted; the
+/// global switch and anti-flapping are checked against the backend by execute_recovery.
+std::string automated_skip_reason(const model::ReplicationAnalysis& analysis);
+
 /// Runs the pipeline of contract §F.1 for one failure: checks (global switch, filters,
 /// downtime, anti-flapping), registration (the cross-node lock), the recovery itself with every
 /// step audited, resolution in topology_recovery, and the hooks. Blocking; never throws.

@@ -47,13 +47,7 @@ using self_ptr = recovery_coordinator_actor::stateful_pointer<coordinator_state>
 
 /// The checks that need no I/O; the rest (global switch, anti-flapping) run in the recovery.
 bool worth_attempting(const coordinator_state& st, const model::ReplicationAnalysis& row) {
-  auto kind = recovery_kind(row.analysis);
-  if (kind == RecoveryKind::None) return false;
-  if (row.skippable_due_to_downtime || row.is_downtimed) return false;
-  bool allowed = kind == RecoveryKind::DeadIntermediateMaster
-                     ? row.cluster_details.has_automated_intermediate_master_recovery
-                     : row.cluster_details.has_automated_master_recovery;
-  if (!allowed) return false;
+  if (!automated_skip_reason(row).empty()) return false;
   if (st.in_flight.count(row.analyzed_instance_key)) return false;
   auto it = st.last_attempt.find(row.analyzed_instance_key);
   return it == st.last_attempt.end() || Clock::now() - it->second >= kRetryInterval;

@@ -138,18 +138,6 @@ class ScopeFilter {
   std::string sql_;
 };
 
-/// Runs a statement whose placeholders are the filter's (none when `filter` is null);
-/// returns affected rows.
-long long execute(soci::session& s, const std::string& sql, const ScopeFilter* filter) {
-  soci::statement st(s);
-  if (filter) filter->bind(st);
-  st.alloc();
-  st.prepare(sql);
-  st.define_and_bind();
-  st.execute(true);
-  return st.get_affected_rows();
-}
-
 std::vector<TopologyRecoveryRow> select_recoveries(soci::session& s, const std::string& where,
                                                    const ScopeFilter* filter,
                                                    const std::string& tail = "") {
@@ -333,13 +321,14 @@ void record_blocked_recovery(soci::session& s, const model::InstanceKey& key,
 }
 
 int expire_blocked_recoveries(soci::session& s, int stale_seconds) {
-  return static_cast<int>(execute(
-      s,
-      "DELETE FROM blocked_topology_recovery WHERE last_blocked_timestamp < NOW() - INTERVAL " +
-          std::to_string(stale_seconds) +
-          " SECOND OR NOT EXISTS (SELECT 1 FROM topology_recovery r WHERE r.recovery_id = "
-          "blocked_topology_recovery.blocking_recovery_id AND r.acknowledged = 0)",
-      nullptr));
+  soci::statement st =
+      (s.prepare << "DELETE FROM blocked_topology_recovery WHERE last_blocked_timestamp < NOW() - "
+                    "INTERVAL :s SECOND OR NOT EXISTS (SELECT 1 FROM topology_recovery r WHERE "
+                    "r.recovery_id = blocked_topology_recovery.blocking_recovery_id AND "
+                    "r.acknowledged = 0)",
+       soci::use(stale_seconds));
+  st.execute(true);
+  return static_cast<int>(st.get_affected_rows());
 }
 
 void add_recovery_step(soci::session& s, const std::string& uid, const std::string& message) {
