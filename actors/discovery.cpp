@@ -35,6 +35,7 @@ struct discovery_state {
   std::map<model::InstanceKey, Watched> watched;
   bool active = false;
   bool reconcile_armed = false;
+  bool seeded = false;  ///< the live view was seeded from the backend in this term
   DiscoveryStats stats;
 };
 
@@ -172,10 +173,24 @@ void reprobe(self_ptr self, const std::vector<model::InstanceKey>& keys) {
 
 /// Reads the keys the backend knows (other nodes or the CLI may have added some) and watches
 /// them; keys this node persisted that vanished from the backend were forgotten elsewhere.
+///
+/// The first time in a term, the backend's rows also seed the live view: an instance that died
+/// before this node became leader (the old leader died with it, or was restarting) is never
+/// probed successfully in this term, and without its last known state the detector could not
+/// see its replicas fail and recover it.
 void reconcile(self_ptr self) {
   auto keys = std::make_shared<std::vector<model::InstanceKey>>();
+  auto rows = std::make_shared<std::vector<model::Instance>>();
+  bool seed = !self->state.seeded;
   auto job = std::make_shared<StorageJob>();
-  job->run = [keys](soci::session& s) { *keys = storage::read_instance_keys(s); };
+  job->run = [keys, rows, seed](soci::session& s) {
+    if (!seed) {
+      *keys = storage::read_instance_keys(s);
+      return;
+    }
+    *rows = storage::read_all_instances(s);
+    for (const auto& inst : *rows) keys->push_back(inst.key);
+  };
   self->request(self->state.settings.storage, std::chrono::seconds(30), job_atom::value, job)
       .then([=](const std::string& error) {
         auto& st = self->state;
@@ -190,6 +205,15 @@ void reconcile(self_ptr self) {
           if (w.persisted && !known.count(key)) vanished.push_back(key);
         for (const auto& key : vanished) unwatch(self, key);
         for (const auto& key : *keys) watch(self, key);
+        if (!seed) return;
+        st.seeded = true;
+        for (const auto& inst : *rows) {
+          auto it = st.watched.find(inst.key);
+          if (it == st.watched.end() || it->second.latest) continue;  // probed meanwhile
+          it->second.latest = inst;  // last known state; invalid until a probe succeeds
+          it->second.last_ok = false;
+          it->second.persisted = inst;
+        }
       });
 }
 
@@ -292,6 +316,7 @@ discovery_actor::behavior_type discovery_behavior(self_ptr self, DiscoverySettin
         if (active == st.active) return;
         if (!active) return deactivate(self);
         st.active = true;
+        st.seeded = false;
         spdlog::info("discovery started");
         if (st.settings.leadership) self->send(self, caf::tick_atom_v);
         for (const auto& seed : st.settings.seeds) watch(self, seed);

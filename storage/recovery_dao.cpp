@@ -108,10 +108,16 @@ class ScopeFilter {
     if (scope.uid) sql_ += " AND uid = :uid";
     if (scope.key) sql_ += " AND hostname = :h AND port = :p";
     const bool alias = scope.cluster_alias && !scope.cluster_alias->empty();
+    // A cluster's recoveries include the one that made its current master: that recovery is
+    // recorded under the old cluster name, and without a real alias nothing else links them.
+    const char* successor_in_cluster =
+        " OR (successor_hostname, successor_port) IN"
+        " (SELECT hostname, port FROM database_instance WHERE cluster_name = :c2)";
     if (scope.cluster_name && alias)
-      sql_ += " AND (cluster_name = :c OR cluster_alias = :ca)";
+      sql_ += std::string(" AND (cluster_name = :c OR cluster_alias = :ca") + successor_in_cluster +
+              ")";
     else if (scope.cluster_name)
-      sql_ += " AND cluster_name = :c";
+      sql_ += std::string(" AND (cluster_name = :c") + successor_in_cluster + ")";
     else if (alias)
       sql_ += " AND cluster_alias = :ca";
     else if (scope.cluster_alias)
@@ -130,6 +136,7 @@ class ScopeFilter {
     if (scope_.cluster_name) st.exchange(soci::use(*scope_.cluster_name));
     if (scope_.cluster_alias && !scope_.cluster_alias->empty())
       st.exchange(soci::use(*scope_.cluster_alias));
+    if (scope_.cluster_name) st.exchange(soci::use(*scope_.cluster_name));
   }
 
  private:

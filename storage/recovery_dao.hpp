@@ -92,7 +92,8 @@ struct RecoveryScope {
   std::optional<int64_t> id;
   std::optional<std::string> uid;
   std::optional<model::InstanceKey> key;  ///< the failed instance
-  /// Matches cluster_name (callers resolve hints and aliases first).
+  /// Matches cluster_name (callers resolve hints and aliases first), and also the recovery
+  /// whose successor is now a member of that cluster (it is recorded under the old name).
   std::optional<std::string> cluster_name;
   /// Matches the alias recorded with the recovery (never ''). Together with cluster_name a
   /// row matching either is in scope: after a failover the cluster has a new name but keeps
