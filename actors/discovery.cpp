@@ -8,6 +8,7 @@
 #include <set>
 
 #include "model/topology.hpp"
+#include "storage/candidate_dao.hpp"
 #include "storage/cluster_dao.hpp"
 #include "storage/downtime_dao.hpp"
 #include "storage/election_dao.hpp"
@@ -27,6 +28,8 @@ struct Watched {
   std::optional<model::Instance> latest;     ///< last successful probe, as probed
   bool last_ok = false;                      ///< whether the latest probe succeeded
   std::optional<model::Instance> persisted;  ///< what the backend row holds (derived)
+  std::string stored_rule;  ///< last DetectPromotionRuleQuery answer written to the backend
+  std::chrono::steady_clock::time_point rule_stored_at{};
 };
 
 struct discovery_state {
@@ -79,6 +82,28 @@ bool cluster_attributes_differ(const model::Instance& a, const model::Instance& 
          a.ancestry_uuid != b.ancestry_uuid;
 }
 
+/// DetectPromotionRuleQuery's answer becomes the instance's candidate row, as upstream, but
+/// written only when it changes or once a minute (the row expires after
+/// CandidateInstanceExpireMinutes), not on every probe.
+void store_detected_rule(self_ptr self, Watched& w, const storage::ProbeResult& r) {
+  auto now = std::chrono::steady_clock::now();
+  if (w.stored_rule == r.detected_promotion_rule &&
+      now - w.rule_stored_at < std::chrono::minutes(1))
+    return;
+  w.stored_rule = r.detected_promotion_rule;
+  w.rule_stored_at = now;
+  auto key = r.instance.key;
+  auto rule = r.detected_promotion_rule;
+  auto job = std::make_shared<StorageJob>();
+  job->run = [key, rule](soci::session& s) { storage::register_candidate(s, key, rule); };
+  self->request(self->state.settings.storage, std::chrono::seconds(30), job_atom::value, job)
+      .then([key, rule](const std::string& error) {
+        if (!error.empty())
+          spdlog::warn("storing the promotion rule '{}' detected on {}: {}", rule, key.str(),
+                       error);
+      });
+}
+
 /// Folds one probe result into the watched set and sends the resulting backend work.
 void handle_result(self_ptr self, const ProbeReport& report) {
   auto& st = self->state;
@@ -96,6 +121,7 @@ void handle_result(self_ptr self, const ProbeReport& report) {
   } else {
     it->second.latest = r.instance;
     it->second.last_ok = true;
+    if (!r.detected_promotion_rule.empty()) store_detected_rule(self, it->second, r);
   }
   if (st.active && r.ok) {
     watch(self, r.instance.master_key);

@@ -69,8 +69,11 @@ void prepare(RecoveryRun& run, Replica& r, const model::Instance* known) {
     }
     r.fresh = probe.instance;
     r.fresh->is_last_check_valid = true;
-    if (known) {
+    if (!probe.detected_promotion_rule.empty())
+      r.fresh->promotion_rule = probe.detected_promotion_rule;
+    else if (known)
       r.fresh->promotion_rule = known->promotion_rule;
+    if (known) {
       r.fresh->is_candidate = known->is_candidate;
       r.fresh->is_downtimed = known->is_downtimed;
       r.fresh->downtime_reason = known->downtime_reason;
