@@ -29,8 +29,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-/// Upstream's RecoveryPollSeconds: a failure is not re-attempted sooner than this.
-constexpr auto kRetryInterval = std::chrono::seconds(1);
 /// node_health rows older than this belong to dead nodes (upstream's ActiveNodeExpireSeconds).
 constexpr int kNodeAliveSeconds = 5;
 
@@ -50,7 +48,7 @@ bool worth_attempting(const coordinator_state& st, const model::ReplicationAnaly
   if (!automated_skip_reason(row).empty()) return false;
   if (st.in_flight.count(row.analyzed_instance_key)) return false;
   auto it = st.last_attempt.find(row.analyzed_instance_key);
-  return it == st.last_attempt.end() || Clock::now() - it->second >= kRetryInterval;
+  return it == st.last_attempt.end() || Clock::now() - it->second >= st.settings.retry_interval;
 }
 
 void start_recovery(self_ptr self, const model::ReplicationAnalysis& row,
@@ -77,14 +75,19 @@ void start_recovery(self_ptr self, const model::ReplicationAnalysis& row,
   request.analysis = row;
   request.automated = true;
   auto coordinator = caf::actor_cast<recovery_coordinator_actor>(self);
-  // One actor per incident, on a thread of its own: a recovery blocks on servers and hooks.
-  self->home_system().spawn<caf::detached>([env, request, coordinator] {
-    auto outcome = execute_recovery(*env, request);
+  auto run = st.settings.run_recovery;
+  auto body = [env, request, coordinator, run] {
+    auto outcome = run(*env, request);
     if (!outcome.attempted)
       spdlog::info("recovery of {} not attempted: {}", request.analysis.analyzed_instance_key.str(),
                    outcome.message);
     caf::anon_send(coordinator, recovered_atom::value, request.analysis.analyzed_instance_key);
-  });
+  };
+  // One actor per incident, on a thread of its own: a recovery blocks on servers and hooks.
+  if (st.settings.detached_recoveries)
+    self->home_system().spawn<caf::detached>(body);
+  else
+    self->home_system().spawn(body);
 }
 
 void upkeep(self_ptr self) {

@@ -6,6 +6,8 @@
 // bookkeeping only avoids useless attempts. Every second it also runs the backend upkeep of
 // contract §F.5 (active periods, blocked recoveries, recoveries of crashed nodes).
 
+#include <chrono>
+#include <functional>
 #include <memory>
 
 #include "actors/actors.hpp"
@@ -25,6 +27,14 @@ struct RecoveryCoordinatorSettings {
   std::shared_ptr<const Leadership> leadership;
   storage::MysqlEndpoint topology;  ///< operation timeouts
   storage::ProbeOptions probe_options;
+  /// What a recovery actor runs; tests substitute a recorder.
+  std::function<RecoveryOutcome(const RecoveryEnv&, const RecoveryRequest&)> run_recovery =
+      execute_recovery;
+  /// A failure is not re-attempted sooner than this (upstream's RecoveryPollSeconds).
+  std::chrono::milliseconds retry_interval{1000};
+  /// Recovery actors block on servers and hooks, so they get threads of their own; tests turn
+  /// this off to run them on CAF's deterministic test scheduler.
+  bool detached_recoveries = true;
 };
 
 recovery_coordinator_actor spawn_recovery_coordinator(caf::actor_system& sys,
