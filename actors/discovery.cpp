@@ -25,6 +25,7 @@ struct Watched {
   prober_actor prober;
   std::optional<watcher_actor> watcher;  ///< held connection, for servers with replicas
   std::chrono::steady_clock::time_point last_reprobe{};
+  bool reprobe_pending = false;              ///< a deferred re-probe is scheduled
   std::optional<model::Instance> latest;     ///< last successful probe, as probed
   bool last_ok = false;                      ///< whether the latest probe succeeded
   std::optional<model::Instance> persisted;  ///< what the backend row holds (derived)
@@ -186,12 +187,27 @@ void reprobe(self_ptr self, const std::vector<model::InstanceKey>& keys) {
   for (const auto& [key, w] : st.watched)
     if (w.latest && targets.count(w.latest->master_key)) targets.insert(key);
   auto now = std::chrono::steady_clock::now();
+  constexpr auto kMinInterval = std::chrono::milliseconds(50);
   for (const auto& key : targets) {
     auto it = st.watched.find(key);
-    if (it == st.watched.end() || now - it->second.last_reprobe < std::chrono::milliseconds(50))
+    if (it == st.watched.end()) continue;
+    auto& w = it->second;
+    auto since = now - w.last_reprobe;
+    if (since < kMinInterval) {
+      // Too soon after the last one: deferred, never dropped (a recovery's request to see its
+      // result must not be lost to the detector's re-probe a few milliseconds earlier).
+      if (!w.reprobe_pending) {
+        w.reprobe_pending = true;
+        self->delayed_send(self, kMinInterval - since + std::chrono::milliseconds(1),
+                           reprobe_atom::value,
+                           KeysPtr(std::make_shared<const std::vector<model::InstanceKey>>(
+                               std::vector<model::InstanceKey>{key})));
+      }
       continue;
-    it->second.last_reprobe = now;
-    self->request(it->second.prober, std::chrono::seconds(30), probe_atom::value)
+    }
+    w.reprobe_pending = false;
+    w.last_reprobe = now;
+    self->request(w.prober, std::chrono::seconds(30), probe_atom::value)
         .then([=](const ProbeResultPtr& report) { handle_result(self, *report); },
               [](caf::error&) {});
   }
