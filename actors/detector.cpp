@@ -87,25 +87,7 @@ std::vector<model::Instance> merged_view(const detector_state& st) {
 /// reports back with detected_atom whether every hook succeeded.
 void run_detection_hooks(self_ptr self, const model::ReplicationAnalysis& row) {
   const auto& cfg = *self->state.settings.config;
-  model::HookContext ctx;
-  ctx.failure_type = model::analysis_code_name(row.analysis);
-  ctx.instance_type =
-      row.is_master ? (row.is_co_master ? "co-master" : "master") : "intermediate-master";
-  ctx.is_master = row.is_master;
-  ctx.is_co_master = row.is_co_master;
-  ctx.failure_description = row.description;
-  ctx.failed_host = row.analyzed_instance_key.hostname;
-  ctx.failed_port = row.analyzed_instance_key.port;
-  ctx.failure_cluster = row.cluster_details.cluster_name;
-  ctx.failure_cluster_alias = row.cluster_details.cluster_alias;
-  ctx.failure_cluster_domain = row.cluster_details.cluster_domain;
-  ctx.count_replicas = row.count_replicas;
-  ctx.is_downtimed = row.is_downtimed;
-  ctx.auto_master_recovery = row.cluster_details.has_automated_master_recovery;
-  ctx.auto_intermediate_master_recovery =
-      row.cluster_details.has_automated_intermediate_master_recovery;
-  ctx.orchestrator_host = self->state.settings.node.hostname;
-  ctx.replica_hosts = row.replicas;
+  auto ctx = model::failure_hook_context(row, self->state.settings.node.hostname);
   std::vector<std::string> commands;
   for (const auto& c : cfg.OnFailureDetectionProcesses)
     commands.push_back(model::expand_hook_placeholders(c, ctx));

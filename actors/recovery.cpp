@@ -132,28 +132,9 @@ void RecoveryRun::error(const std::string& message) {
 }
 
 model::HookContext RecoveryRun::hook_context() const {
-  const auto& a = request_.analysis;
-  model::HookContext ctx;
-  ctx.failure_type = model::analysis_code_name(a.analysis);
-  ctx.instance_type =
-      a.is_master ? (a.is_co_master ? "co-master" : "master") : "intermediate-master";
-  ctx.is_master = a.is_master;
-  ctx.is_co_master = a.is_co_master;
-  ctx.failure_description = a.description;
+  auto ctx = model::failure_hook_context(request_.analysis, env_.node.hostname);
   ctx.command = request_.command;
-  ctx.failed_host = a.analyzed_instance_key.hostname;
-  ctx.failed_port = a.analyzed_instance_key.port;
-  ctx.failure_cluster = a.cluster_details.cluster_name;
-  ctx.failure_cluster_alias = a.cluster_details.cluster_alias;
-  ctx.failure_cluster_domain = a.cluster_details.cluster_domain;
-  ctx.count_replicas = a.count_replicas;
-  ctx.is_downtimed = a.is_downtimed;
-  ctx.auto_master_recovery = a.cluster_details.has_automated_master_recovery;
-  ctx.auto_intermediate_master_recovery =
-      a.cluster_details.has_automated_intermediate_master_recovery;
-  ctx.orchestrator_host = env_.node.hostname;
   ctx.recovery_uid = uid_;
-  ctx.replica_hosts = a.replicas;
   ctx.is_successful = outcome_.successor.has_value();
   if (outcome_.successor) {
     ctx.successor_host = outcome_.successor->hostname;

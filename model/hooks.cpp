@@ -75,6 +75,31 @@ bool placeholder_value(std::string_view name, const HookContext& c, std::string&
 
 }  // namespace
 
+HookContext failure_hook_context(const ReplicationAnalysis& a,
+                                 const std::string& orchestrator_host) {
+  HookContext ctx;
+  ctx.failure_type = analysis_code_name(a.analysis);
+  ctx.instance_type =
+      a.is_master ? (a.is_co_master ? "co-master" : "master") : "intermediate-master";
+  ctx.is_master = a.is_master;
+  ctx.is_co_master = a.is_co_master;
+  ctx.failure_description = a.description;
+  ctx.command = a.command_hint;
+  ctx.failed_host = a.analyzed_instance_key.hostname;
+  ctx.failed_port = a.analyzed_instance_key.port;
+  ctx.failure_cluster = a.cluster_details.cluster_name;
+  ctx.failure_cluster_alias = a.cluster_details.cluster_alias;
+  ctx.failure_cluster_domain = a.cluster_details.cluster_domain;
+  ctx.count_replicas = a.count_replicas;
+  ctx.is_downtimed = a.is_downtimed;
+  ctx.auto_master_recovery = a.cluster_details.has_automated_master_recovery;
+  ctx.auto_intermediate_master_recovery =
+      a.cluster_details.has_automated_intermediate_master_recovery;
+  ctx.orchestrator_host = orchestrator_host;
+  ctx.replica_hosts = a.replicas;
+  return ctx;
+}
+
 std::string expand_hook_placeholders(const std::string& command, const HookContext& ctx) {
   std::string out;
   out.reserve(command.size());

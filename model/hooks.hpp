@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/analysis.hpp"
 #include "model/instance_key.hpp"
 
 namespace orc::model {
@@ -43,6 +44,12 @@ struct HookContext {
   std::vector<InstanceKey> lost_replicas;
   std::vector<InstanceKey> replica_hosts;  ///< replicas of the failed instance
 };
+
+/// The facts of an analysed failure (code, instance type, cluster, replicas, downtime, the
+/// cluster's automated-recovery flags) as detection and recovery hooks both start from;
+/// `orchestrator_host` is this node. Recovery fields (uid, successor, lost) stay empty.
+HookContext failure_hook_context(const ReplicationAnalysis& analysis,
+                                 const std::string& orchestrator_host);
 
 /// Replaces every placeholder of contract §F.4 in `command`: {failureType} {instanceType}
 /// {isMaster} {isCoMaster} {failureDescription} {command} {failedHost} {failedPort}

@@ -94,4 +94,17 @@ std::string join_keys(const std::vector<InstanceKey>& keys, std::string_view sep
   return out;
 }
 
+std::vector<InstanceKey> parse_key_list(std::string_view text, int default_port) {
+  std::vector<InstanceKey> out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto comma = text.find(',', start);
+    auto part = text.substr(start, comma == std::string_view::npos ? comma : comma - start);
+    if (auto key = parse_instance_key(part, default_port)) out.push_back(*key);
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
 }  // namespace orc::model

@@ -43,5 +43,8 @@ struct InstanceKeyHash {
 
 /// Comma-joined "host:port" list (topology_recovery style).
 std::string join_keys(const std::vector<InstanceKey>& keys, std::string_view sep = ",");
+/// The reverse of join_keys: parses a comma-delimited "host:port" list as the backend stores it
+/// (slave_hosts, lost_slaves, participating_instances), skipping entries that do not parse.
+std::vector<InstanceKey> parse_key_list(std::string_view text, int default_port = 3306);
 
 }  // namespace orc::model

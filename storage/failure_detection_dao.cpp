@@ -25,19 +25,6 @@ const char* kColumns =
     "CAST(IFNULL((SELECT MAX(r.recovery_id) FROM topology_recovery r WHERE "
     "r.last_detection_id = topology_failure_detection.detection_id), 0) AS SIGNED)";
 
-std::vector<model::InstanceKey> parse_key_list(const std::string& text) {
-  std::vector<model::InstanceKey> out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    auto comma = text.find(',', start);
-    auto part = text.substr(start, comma == std::string::npos ? comma : comma - start);
-    if (auto key = model::parse_instance_key(part, 3306)) out.push_back(*key);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
-}
-
 FailureDetection to_detection(const soci::row& r) {
   FailureDetection d;
   d.id = int_at(r, 0);
@@ -52,7 +39,7 @@ FailureDetection to_detection(const soci::row& r) {
   d.cluster_name = r.get<std::string>(9);
   d.cluster_alias = r.get<std::string>(10);
   d.count_affected_slaves = static_cast<int>(int_at(r, 11));
-  d.slave_hosts = parse_key_list(r.get<std::string>(12));
+  d.slave_hosts = model::parse_key_list(r.get<std::string>(12));
   d.is_actionable = int_at(r, 13) != 0;
   d.related_recovery_id = int_at(r, 14);
   return d;

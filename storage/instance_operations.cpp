@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "storage/instance_probe.hpp"
+#include "storage/operation_guard.hpp"
 #include "storage/probe_parse.hpp"
 
 namespace orc::storage {
@@ -24,22 +25,6 @@ struct ReplicaFacts {
   std::string exec_pos;           ///< Exec_Master_Log_Pos
   bool detached() const { return master_host.rfind("//", 0) == 0; }
 };
-
-/// Runs `fn`, turning SOCI failures into OperationError that carries what was attempted.
-template <typename Fn>
-auto guarded(const std::string& what, Fn&& fn) -> decltype(fn()) {
-  try {
-    return fn();
-  } catch (const OperationError&) {
-    throw;
-  } catch (const std::exception& e) {
-    throw OperationError(what + ": " + e.what());
-  }
-}
-
-void exec(soci::session& s, const std::string& sql) {
-  guarded(sql, [&] { s << sql; });
-}
 
 ReplicaFacts read_replica_facts(soci::session& s, const Dialect& d) {
   const auto& cols = d.replica_status_columns();
@@ -202,14 +187,19 @@ const std::vector<OperationSpec>& replication_operations() {
   return ops;
 }
 
+std::unique_ptr<soci::session> open_instance_session(const MysqlEndpoint& topology,
+                                                     const model::InstanceKey& key) {
+  MysqlEndpoint endpoint = topology;
+  endpoint.host = key.hostname;
+  endpoint.port = key.port;
+  endpoint.database.clear();
+  // open_session's errors are sanitized: they name the endpoint, never the password.
+  return guarded("cannot connect to " + key.str(), [&] { return open_session(endpoint); });
+}
+
 void run_operation_on(const MysqlEndpoint& topology, const model::InstanceKey& key,
                       const OperationSpec& op, const OperationSettings& settings) {
-  MysqlEndpoint ep = topology;
-  ep.host = key.hostname;
-  ep.port = key.port;
-  ep.database.clear();
-  // open_session's errors are already sanitized (they name the endpoint, not the password).
-  auto session = guarded("cannot connect to " + key.str(), [&] { return open_session(ep); });
+  auto session = open_instance_session(topology, key);
   Dialect dialect(read_server_version(*session));
   op.run(*session, dialect, settings);
 }

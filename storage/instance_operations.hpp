@@ -6,6 +6,7 @@
 // maintenance row) is the caller's business: see actors/operation_lock.hpp.
 
 #include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -57,6 +58,13 @@ void detach_master_host(soci::session& s, const Dialect& d);
 void reattach_master_host(soci::session& s, const Dialect& d);
 /// FLUSH BINARY LOGS; refuses when log_bin is off.
 void flush_binary_logs(soci::session& s);
+
+/// Opens a session to `key` with the user, password and timeouts of `topology` (host and port
+/// replaced, no default database): the one place that builds a managed server's endpoint.
+/// Throws OperationError "cannot connect to host:port: ..." (the message names the endpoint,
+/// never the password).
+std::unique_ptr<soci::session> open_instance_session(const MysqlEndpoint& topology,
+                                                     const model::InstanceKey& key);
 
 /// Settings an operation may need beyond the server itself.
 struct OperationSettings {

@@ -31,19 +31,6 @@ const char* kColumns =
     "IFNULL(DATE_FORMAT(acknowledged_at, '%Y-%m-%d %H:%i:%s'), ''), acknowledged_by, "
     "acknowledge_comment, CAST(last_detection_id AS SIGNED), IFNULL(successor_alias, ''), uid";
 
-std::vector<model::InstanceKey> parse_key_list(const std::string& text) {
-  std::vector<model::InstanceKey> out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    auto comma = text.find(',', start);
-    auto part = text.substr(start, comma == std::string::npos ? comma : comma - start);
-    if (auto key = model::parse_instance_key(part, 3306)) out.push_back(*key);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
-}
-
 std::vector<std::string> split_lines(const std::string& text) {
   std::vector<std::string> out;
   std::size_t start = 0;
@@ -83,9 +70,9 @@ TopologyRecoveryRow to_recovery(const soci::row& r) {
   t.cluster_name = r.get<std::string>(13);
   t.cluster_alias = r.get<std::string>(14);
   t.count_affected_slaves = static_cast<int>(int_at(r, 15));
-  t.slave_hosts = parse_key_list(r.get<std::string>(16));
-  t.participating_instances = parse_key_list(r.get<std::string>(17));
-  t.lost_slaves = parse_key_list(r.get<std::string>(18));
+  t.slave_hosts = model::parse_key_list(r.get<std::string>(16));
+  t.participating_instances = model::parse_key_list(r.get<std::string>(17));
+  t.lost_slaves = model::parse_key_list(r.get<std::string>(18));
   t.all_errors = split_lines(r.get<std::string>(19));
   t.acknowledged = int_at(r, 20) != 0;
   t.acknowledged_at = r.get<std::string>(21);

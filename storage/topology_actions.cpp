@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "storage/instance_probe.hpp"
+#include "storage/operation_guard.hpp"
 #include "storage/probe_parse.hpp"
 
 namespace orc::storage {
@@ -17,23 +18,6 @@ namespace {
 
 constexpr int kUnknownSystemVariable = 1193;
 constexpr std::chrono::milliseconds kPollInterval{10};
-
-/// Runs `fn`, turning SOCI failures into OperationError that says what was attempted.
-/// `what` must not contain a password (CHANGE MASTER texts are never passed here).
-template <typename Fn>
-auto guarded(const std::string& what, Fn&& fn) -> decltype(fn()) {
-  try {
-    return fn();
-  } catch (const OperationError&) {
-    throw;
-  } catch (const std::exception& e) {
-    throw OperationError(what + ": " + e.what());
-  }
-}
-
-void exec(soci::session& s, const std::string& sql) {
-  guarded(sql, [&] { s << sql; });
-}
 
 Rows replica_status_rows(soci::session& s, const Dialect& d) {
   return guarded(d.show_replica_status(), [&] { return query_rows(s, d.show_replica_status()); });
@@ -93,16 +77,6 @@ std::string masked(std::string message, const std::string& secret) {
 }
 
 }  // namespace
-
-std::unique_ptr<soci::session> open_instance_session(const MysqlEndpoint& topology,
-                                                     const model::InstanceKey& key) {
-  MysqlEndpoint endpoint = topology;
-  endpoint.host = key.hostname;
-  endpoint.port = key.port;
-  endpoint.database.clear();
-  // open_session's errors are sanitized: they name the endpoint, never the password.
-  return guarded("cannot connect to " + key.str(), [&] { return open_session(endpoint); });
-}
 
 ReplicaProgress read_replica_progress(soci::session& s, const Dialect& d) {
   return progress_from_rows(replica_status_rows(s, d), d);

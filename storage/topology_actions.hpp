@@ -23,13 +23,6 @@ class session;
 
 namespace orc::storage {
 
-/// Opens a session to `key` with the user, password and timeouts of `topology` (host and port
-/// replaced, no default database): the one place that builds a managed server's endpoint.
-/// Throws OperationError "cannot connect to host:port: ..." (the message names the endpoint,
-/// never the password).
-std::unique_ptr<soci::session> open_instance_session(const MysqlEndpoint& topology,
-                                                     const model::InstanceKey& key);
-
 /// Replication progress of a replica from SHOW SLAVE/REPLICA STATUS (per-dialect column
 /// names). With several MySQL channels the default channel ('') is read.
 struct ReplicaProgress {

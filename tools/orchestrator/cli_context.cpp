@@ -1,5 +1,8 @@
 #include "tools/orchestrator/cli_context.hpp"
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include <soci/soci.h>
 
 #include <algorithm>
@@ -60,6 +63,17 @@ const model::Instance& CliContext::known_instance(const std::string& flag) {
   const auto* inst = snapshot().find(key);
   if (!inst) throw CliError("instance not found: " + key.str());
   return *inst;
+}
+
+std::string CliContext::owner() const {
+  if (!args.get("owner").empty()) return args.get("owner");
+  struct passwd pw;
+  struct passwd* found = nullptr;
+  char buf[4096];
+  if (getpwuid_r(geteuid(), &pw, buf, sizeof buf, &found) == 0 && found && found->pw_name &&
+      *found->pw_name)
+    return found->pw_name;
+  return "orchestrator";
 }
 
 std::string CliContext::cluster_arg() {

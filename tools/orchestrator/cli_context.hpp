@@ -45,6 +45,8 @@ class CliContext {
   model::InstanceKey key_arg(const std::string& flag = "i") const;
   /// An instance that must be known to the backend.
   const model::Instance& known_instance(const std::string& flag = "i");
+  /// --owner, else the name of the OS user running the command, else "orchestrator".
+  std::string owner() const;
   /// The cluster named by -alias, or by -i (name, alias or member key); throws if unknown.
   std::string cluster_arg();
 

@@ -1,8 +1,6 @@
 #include "tools/orchestrator/cli_maintenance.hpp"
 
-#include <pwd.h>
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
 #include <climits>
 #include <iostream>
@@ -15,18 +13,6 @@
 namespace orc::app {
 
 namespace {
-
-/// --owner, else the name of the OS user running the command, else "orchestrator".
-std::string owner_arg(const CliContext& ctx) {
-  if (!ctx.args.get("owner").empty()) return ctx.args.get("owner");
-  struct passwd pw;
-  struct passwd* found = nullptr;
-  char buf[4096];
-  if (getpwuid_r(geteuid(), &pw, buf, sizeof buf, &found) == 0 && found && found->pw_name &&
-      *found->pw_name)
-    return found->pw_name;
-  return "orchestrator";
-}
 
 std::string reason_arg(const CliContext& ctx) {
   auto reason = ctx.args.get("reason");
@@ -50,7 +36,7 @@ void add_maintenance_commands(CliCommandTable& t) {
                            auto key = ctx.key_arg();
                            auto reason = reason_arg(ctx);
                            auto seconds = duration_arg(ctx);
-                           storage::begin_downtime(ctx.db(), key, owner_arg(ctx), reason, seconds);
+                           storage::begin_downtime(ctx.db(), key, ctx.owner(), reason, seconds);
                            std::cout << key.str() << "\n";
                            return 0;
                          },
@@ -78,8 +64,8 @@ void add_maintenance_commands(CliCommandTable& t) {
         auto key = ctx.key_arg();
         auto reason = reason_arg(ctx);
         auto seconds = duration_arg(ctx);
-        auto result = storage::begin_maintenance(ctx.db(), key, owner_arg(ctx), reason, seconds,
-                                                 ctx.node, true);
+        auto result =
+            storage::begin_maintenance(ctx.db(), key, ctx.owner(), reason, seconds, ctx.node, true);
         if (!result.acquired) throw CliError(result.refusal_message(key));
         spdlog::info("maintenance key: {}", result.token);
         std::cout << key.str() << "\n";

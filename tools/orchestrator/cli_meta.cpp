@@ -9,8 +9,8 @@
 #include "tools/orchestrator/cli_commands.hpp"
 #include "tools/orchestrator/cli_maintenance.hpp"
 #include "tools/orchestrator/cli_operations.hpp"
-#include "tools/orchestrator/cli_recovery_admin.hpp"
 #include "tools/orchestrator/cli_recovery.hpp"
+#include "tools/orchestrator/cli_recovery_admin.hpp"
 
 namespace orc::app {
 

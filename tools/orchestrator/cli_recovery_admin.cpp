@@ -1,8 +1,5 @@
 #include "tools/orchestrator/cli_recovery_admin.hpp"
 
-#include <pwd.h>
-#include <unistd.h>
-
 #include <iostream>
 #include <stdexcept>
 
@@ -13,18 +10,6 @@ namespace orc::app {
 
 namespace {
 
-/// --owner, else the name of the OS user running the command, else "orchestrator".
-std::string owner_arg(const CliContext& ctx) {
-  if (!ctx.args.get("owner").empty()) return ctx.args.get("owner");
-  struct passwd pw;
-  struct passwd* found = nullptr;
-  char buf[4096];
-  if (getpwuid_r(geteuid(), &pw, buf, sizeof buf, &found) == 0 && found && found->pw_name &&
-      *found->pw_name)
-    return found->pw_name;
-  return "orchestrator";
-}
-
 std::string ack_reason(const CliContext& ctx) {
   auto reason = ctx.args.get("reason");
   if (reason.empty()) throw CliError("--reason option required (comment your ack)");
@@ -32,7 +17,7 @@ std::string ack_reason(const CliContext& ctx) {
 }
 
 int acknowledge(CliContext& ctx, const storage::RecoveryScope& scope, const std::string& reason) {
-  std::cout << storage::acknowledge_recoveries(ctx.db(), scope, owner_arg(ctx), reason) << "\n";
+  std::cout << storage::acknowledge_recoveries(ctx.db(), scope, ctx.owner(), reason) << "\n";
   return 0;
 }
 
