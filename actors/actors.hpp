@@ -143,6 +143,8 @@ using detector_actor = caf::typed_actor<
     caf::reacts_to<observe_atom, InstancesPtr>,
     // Run the analysis now (coalesced; sent to itself).
     caf::reacts_to<analyze_atom>,
+    // Delayed re-analysis for a re-probe that was due too early (sent to itself).
+    caf::reacts_to<reprobe_atom>,
     // Periodic: refresh downtime/maintenance facts from the backend.
     caf::reacts_to<caf::tick_atom>,
     // A registered detection's OnFailureDetectionProcesses finished (key, code, all ok).

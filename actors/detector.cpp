@@ -34,7 +34,10 @@ struct detector_state {
   enum class Detection { Registering, Ready, HooksFailed };
   std::map<std::pair<model::InstanceKey, std::string>, Detection> registered;
   std::map<model::InstanceKey, Clock::time_point> last_reprobe_request;
-  caf::actor discovery;  ///< the sender of observations; receives reprobe requests
+  /// When each still-inconclusive failure was first seen (sets the re-probe interval).
+  std::map<model::InstanceKey, Clock::time_point> inconclusive_since;
+  bool recheck_armed = false;  ///< a delayed re-analysis is scheduled
+  caf::actor discovery;        ///< the sender of observations; receives reprobe requests
   std::map<model::InstanceKey, Clock::time_point> last_restart;  ///< emergent restarts
 };
 
@@ -215,14 +218,26 @@ void analyze_now(self_ptr self) {
 
   std::set<std::pair<model::InstanceKey, std::string>> present;
   std::vector<model::InstanceKey> reprobe;
+  std::set<model::InstanceKey> still_inconclusive;
+  auto recheck_in = std::chrono::milliseconds::max();
   auto now = Clock::now();
   for (const auto& row : *rows) {
     if (row.analysis == model::AnalysisCode::NoProblem) continue;
     auto restart = model::replicas_to_restart(row, input.instances);
     if (!restart.empty()) restart_io_threads(self, restart);
     if (inconclusive(row.analysis)) {
+      still_inconclusive.insert(row.analyzed_instance_key);
+      auto since = st.inconclusive_since.emplace(row.analyzed_instance_key, now).first->second;
+      // Re-probe every 100 ms for the first two seconds (a crash shows on the replicas within
+      // milliseconds; a re-probe that came too early must be followed by another one), then
+      // once a second, as upstream's emergent reads, for failures that stay inconclusive.
+      auto interval = now - since < std::chrono::seconds(2) ? std::chrono::milliseconds(100)
+                                                            : std::chrono::milliseconds(1000);
       auto& last = st.last_reprobe_request[row.analyzed_instance_key];
-      if (now - last >= std::chrono::milliseconds(100)) {
+      if (now - last < interval) {
+        recheck_in = std::min(recheck_in, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                              interval - (now - last)));
+      } else {
         last = now;
         // The re-probe of an instance includes its replicas; a failing replica's master too.
         reprobe.push_back(row.analysis ==
@@ -240,6 +255,12 @@ void analyze_now(self_ptr self) {
   }
   for (auto it = st.registered.begin(); it != st.registered.end();)
     it = present.count(it->first) ? std::next(it) : st.registered.erase(it);
+  for (auto it = st.inconclusive_since.begin(); it != st.inconclusive_since.end();)
+    it = still_inconclusive.count(it->first) ? std::next(it) : st.inconclusive_since.erase(it);
+  if (recheck_in != std::chrono::milliseconds::max() && !st.recheck_armed) {
+    st.recheck_armed = true;
+    self->delayed_send(self, recheck_in, reprobe_atom::value);
+  }
   forward_actionable(self, *rows, input.instances);
   if (!reprobe.empty() && st.discovery)
     self->send(caf::actor_cast<discovery_actor>(st.discovery), reprobe_atom::value,
@@ -275,6 +296,10 @@ detector_actor::behavior_type detector_behavior(self_ptr self, DetectorSettings 
         }
       },
       [=](analyze_atom) { analyze_now(self); },
+      [=](reprobe_atom) {
+        self->state.recheck_armed = false;
+        analyze_now(self);
+      },
       [=](detected_atom, const model::InstanceKey& key, const std::string& code, bool ok) {
         auto it = self->state.registered.find({key, code});
         if (it == self->state.registered.end()) return;
@@ -299,6 +324,7 @@ detector_actor::behavior_type detector_behavior(self_ptr self, DetectorSettings 
         if (active == st.active) return;
         st.active = active;
         st.registered.clear();
+        st.inconclusive_since.clear();
         st.live.reset();
         st.settings.board->clear();
         if (st.settings.recovery)
