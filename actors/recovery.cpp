@@ -324,6 +324,7 @@ RecoveryOutcome execute_recovery(const RecoveryEnv& env, const RecoveryRequest& 
       recover_dead_master(run);
   } catch (const FencedOut& e) {
     out.errors.push_back(std::string("stopped: ") + e.what());
+    out.fenced_out = true;
     spdlog::error("recovery {} stopped: {}", uid, e.what());
   } catch (const std::exception& e) {
     run.outcome().errors.push_back(e.what());
@@ -331,6 +332,21 @@ RecoveryOutcome execute_recovery(const RecoveryEnv& env, const RecoveryRequest& 
   }
   out.successful = out.successor.has_value();
   resolve(run);
+  if (out.fenced_out) {
+    // Abandoned, like the recovery of a crashed node: acknowledged so that the new leader is
+    // not blocked by it and recovers the failure itself.
+    try {
+      storage::RecoveryScope scope;
+      scope.id = recovery_id;
+      env.backend([&](soci::session& s) {
+        storage::acknowledge_recoveries(s, scope, "orchestrator",
+                                        "abandoned: its node lost the leadership");
+      });
+    } catch (const std::exception& e) {
+      spdlog::error("recovery {}: cannot acknowledge it: {}", uid, e.what());
+    }
+    return out;  // no hooks: this node no longer leads
+  }
   if (env.reprobe) {
     auto keys = a.replicas;
     keys.push_back(a.analyzed_instance_key);

@@ -93,6 +93,9 @@ struct RecoveryOutcome {
   std::optional<model::InstanceKey> successor;
   std::vector<model::InstanceKey> lost;
   std::vector<std::string> errors;
+  /// Stopped because this node lost the leadership it started under; the recovery row is then
+  /// acknowledged so that the new leader may recover the failure.
+  bool fenced_out = false;
   RecoveryTimings timings;
 };
 
