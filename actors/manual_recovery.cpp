@@ -306,6 +306,9 @@ model::ReplacementSuggestion suggest_promoted_replacement(const RecoveryEnv& env
     if ((i.master_key == promoted || i.master_key == dead_master) && i.key != promoted)
       keys.push_back(i.key);
   auto candidates = probe_fresh(env, keys, all);
+  // Replicas of the dead master are judged as they would be after the failover: replicas of
+  // the promoted one.
+  for (auto& c : candidates) c.master_key = promoted;
   model::ReplacementSettings rs;
   rs.prevent_cross_data_center = cfg.PreventCrossDataCenterMasterFailover;
   rs.prevent_cross_region = cfg.PreventCrossRegionMasterFailover;

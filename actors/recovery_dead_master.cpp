@@ -279,8 +279,12 @@ void recover_dead_master(RecoveryRun& run) {
   // made writable: the better candidate first catches up from the most advanced replica.
   Replica* master = &promoted;
   if (!designated) {
+    // The followers as they will be: replicas of the promoted one.
     std::vector<model::Instance> others;
-    for (auto* f : followers) others.push_back(*f->fresh);
+    for (auto* f : followers) {
+      others.push_back(*f->fresh);
+      others.back().master_key = promoted.key;
+    }
     model::ReplacementSettings rs;
     rs.prevent_cross_data_center = cfg.PreventCrossDataCenterMasterFailover;
     rs.prevent_cross_region = cfg.PreventCrossRegionMasterFailover;
