@@ -117,9 +117,12 @@ void handle_result(self_ptr self, const ProbeReport& report) {
   auto batch = std::make_shared<PersistBatch>();
   if (!r.ok) {
     st.stats.probe_failures++;
+    if (it->second.last_ok) spdlog::warn("{} is unreachable: {}", r.instance.key.str(), r.error);
     it->second.last_ok = false;
     if (it->second.persisted) batch->failures.emplace_back(r.instance.key, r.partial);
   } else {
+    if (!it->second.last_ok && it->second.latest)
+      spdlog::info("{} is reachable again", r.instance.key.str());
     it->second.latest = r.instance;
     it->second.last_ok = true;
     if (!r.detected_promotion_rule.empty()) store_detected_rule(self, it->second, r);

@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/integration/orchestrator_client.hpp"
 #include "tests/integration/orchestrator_node.hpp"
 #include "tests/integration/sandbox.hpp"
 
@@ -28,31 +29,6 @@ using namespace orc::test;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-const std::string kClient = std::string(ORC_SOURCE_DIR) + "/tools/orchestrator-client";
-
-struct ClientResult {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-/// Runs the client with ORCHESTRATOR_API=APIS and ARGS (already shell-quoted where needed).
-ClientResult run_client(const std::string& apis, const std::string& args) {
-  char tmpl[] = "/tmp/orc-client-err-XXXXXX";
-  const int fd = mkstemp(tmpl);
-  if (fd < 0) throw std::runtime_error("mkstemp failed for the client's stderr");
-  close(fd);
-  ClientResult r;
-  r.out = run_command(
-      "ORCHESTRATOR_API=" + shell_quote(apis) + " " + kClient + " " + args + " 2>" + tmpl, &r.code);
-  std::ifstream in(tmpl);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  r.err = ss.str();
-  std::remove(tmpl);
-  return r;
-}
 
 std::string url(int port) {
   return "http://127.0.0.1:" + std::to_string(port);
