@@ -139,6 +139,7 @@ model::HookContext RecoveryRun::hook_context() const {
   if (outcome_.successor) {
     ctx.successor_host = outcome_.successor->hostname;
     ctx.successor_port = outcome_.successor->port;
+    ctx.successor_binlog_coordinates = outcome_.successor_binlog_coordinates;
   }
   ctx.lost_replicas = outcome_.lost;
   return ctx;

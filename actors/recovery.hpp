@@ -91,6 +91,8 @@ struct RecoveryOutcome {
   int64_t recovery_id = 0;
   model::ReplicationAnalysis analysis;  ///< the failure recovered (synthesized for forced ones)
   std::optional<model::InstanceKey> successor;
+  /// The new master's binary log position right after its promotion ("file:pos"; "" unknown).
+  std::string successor_binlog_coordinates;
   std::vector<model::InstanceKey> lost;
   std::vector<std::string> errors;
   /// Stopped because this node lost the leadership it started under; the recovery row is then

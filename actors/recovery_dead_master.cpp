@@ -108,7 +108,16 @@ void promote(RecoveryRun& run, Replica& r) {
   run.check_fence();
   storage::promote_to_master(*r.conn->session, *r.conn->dialect, true, cfg.UseSuperReadOnly);
   run.outcome().timings.promoted_ms = run.elapsed_ms();
-  run.step("promoted " + r.key.str() + ": replication reset, read_only=0");
+  std::string at;
+  try {
+    if (auto pos = storage::read_binlog_position(*r.conn->session, *r.conn->dialect)) {
+      run.outcome().successor_binlog_coordinates = pos->str();
+      at = " at " + pos->str();
+    }
+  } catch (const std::exception&) {
+    // Only informative ({successorBinlogCoordinates}); the promotion itself succeeded.
+  }
+  run.step("promoted " + r.key.str() + ": replication reset, read_only=0" + at);
 }
 
 void repoint(RecoveryRun& run, Replica& r, const model::InstanceKey& master) {

@@ -109,3 +109,44 @@ TEST_CASE("with recoveries disabled globally a dead master is only detected unti
   REQUIRE_MESSAGE(wait_until([&] { return recovered(f); }, 10s), f.logs());
   CHECK(f.writable_master_among({1, 2, 3}) > 0);
 }
+
+TEST_CASE("post-failover hooks get the successor's facts as placeholders and ORC_ variables") {
+  char tmpl[] = "/tmp/orc-post-hooks-XXXXXX";
+  std::string dir = mkdtemp(tmpl);
+  std::string out = dir + "/post.txt";
+  RecoverySetup setup;
+  setup.extra = {{"PostMasterFailoverProcesses",
+                  "[\"echo master {failureType} {failedPort} {successorPort} {isSuccessful} "
+                  "{countLostReplicas} {lostReplicas} >> " +
+                      out + "\"]"},
+                 {"PostFailoverProcesses",
+                  "[\"echo any $ORC_SUCCESSOR_PORT $ORC_SUCCESSOR_BINLOG_COORDINATES "
+                  "{successorBinlogCoordinates} "
+                  ">> " +
+                      out + "\"]"},
+                 {"PostUnsuccessfulFailoverProcesses", "[\"echo unsuccessful >> " + out + "\"]"}};
+  RecoveryFixture f(setup);
+  f.topo.kill(0);
+  REQUIRE_MESSAGE(wait_until([&] { return recovered(f); }, 15s), f.logs());
+  std::string text;
+  REQUIRE(wait_until(
+      [&] {
+        text = run_command("cat " + out + " 2>/dev/null");
+        return text.find("any") != std::string::npos;
+      },
+      5s));
+  int successor = f.recoveries().at(0).successor_port;
+  CHECK(text.find("master DeadMaster " + std::to_string(f.port(0)) + " " +
+                  std::to_string(successor) + " true 0\n") != std::string::npos);
+  // PostFailoverProcesses ran after PostMasterFailoverProcesses, with the binlog position the
+  // new master had right after its promotion, given both ways.
+  auto any = text.find("any " + std::to_string(successor) + " mysql-bin.");
+  CHECK_MESSAGE(any != std::string::npos, text);
+  CHECK(any > text.find("master "));
+  auto line = text.substr(any, text.find('\n', any) - any);
+  auto first = line.find("mysql-bin.");
+  CHECK(line.find(line.substr(first, line.find(' ', first) - first), first + 1) !=
+        std::string::npos);
+  CHECK(text.find("unsuccessful") == std::string::npos);
+  run_command("rm -rf " + dir);
+}
