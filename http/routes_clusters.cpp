@@ -7,6 +7,13 @@ namespace orc::http {
 
 namespace {
 
+/// The snapshot's cluster info with the automated-recovery flags this node's filters give it.
+model::ClusterInfo with_recovery_flags(model::ClusterInfo info, const model::Config& cfg) {
+  model::apply_recovery_filters(info, cfg.RecoverMasterClusterFilters,
+                                cfg.RecoverIntermediateMasterClusterFilters);
+  return info;
+}
+
 std::vector<model::Instance> copy_out(const std::vector<const model::Instance*>& in) {
   std::vector<model::Instance> out;
   out.reserve(in.size());
@@ -54,7 +61,7 @@ void register_cluster_routes(httplib::Server& srv, const ApiContext& ctx, const 
     with_cluster(ctx, req.matches[1], res, [&](const auto& snap, const std::string& c) {
       const auto* info = snap.cluster_info(c);
       if (!info) return respond_error(res, "Unknown cluster: " + c);
-      respond_json(res, cluster_info_json(*info));
+      respond_json(res, cluster_info_json(with_recovery_flags(*info, *ctx.config)));
     });
   });
   srv.Get(api + "/clusters", [&ctx](const httplib::Request&, httplib::Response& res) {
@@ -67,7 +74,9 @@ void register_cluster_routes(httplib::Server& srv, const ApiContext& ctx, const 
   srv.Get(api + "/clusters-info", [&ctx](const httplib::Request&, httplib::Response& res) {
     auto snap = ctx.snapshot();
     if (!snap) return respond_error(res, "Cannot read from the backend database");
-    respond_json(res, clusters_info_json(snap->clusters));
+    std::vector<model::ClusterInfo> infos;
+    for (const auto& c : snap->clusters) infos.push_back(with_recovery_flags(c, *ctx.config));
+    respond_json(res, clusters_info_json(infos));
   });
   srv.Get(api + "/masters", [&ctx](const httplib::Request&, httplib::Response& res) {
     auto snap = ctx.snapshot();

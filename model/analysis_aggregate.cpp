@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "model/analysis.hpp"
+#include "model/cluster_info.hpp"
 #include "model/text.hpp"
 
 namespace orc::model {
@@ -32,31 +33,6 @@ std::vector<std::regex> compile_all(const std::vector<std::string>& patterns) {
     }
   }
   return out;
-}
-
-bool search(const std::string& pattern, const std::string& text) {
-  try {
-    return std::regex_search(text, std::regex(pattern));
-  } catch (const std::regex_error&) {
-    return false;
-  }
-}
-
-/// Upstream's ClusterInfo.filtersMatchCluster.
-bool filters_match_cluster(const std::vector<std::string>& filters, const ClusterInfo& c) {
-  for (const auto& f : filters) {
-    if (f == c.cluster_name || f == c.cluster_alias) return true;
-    if (f.rfind("alias=", 0) == 0) {
-      if (f.substr(6) == c.cluster_alias) return true;
-    } else if (f.rfind("alias~=", 0) == 0) {
-      if (search(f.substr(7), c.cluster_alias)) return true;
-    } else if (f == "*") {
-      return true;
-    } else if (!f.empty() && search(f, c.cluster_name)) {
-      return true;
-    }
-  }
-  return false;
 }
 
 /// No master_host ('' or upstream's '_' placeholder), no port, or a detached "//" host.
@@ -190,10 +166,8 @@ class ClusterDirectory {
     c.cluster_alias = known && !known->cluster_alias.empty() ? known->cluster_alias : cluster_name;
     c.cluster_domain =
         known && !known->cluster_domain.empty() ? known->cluster_domain : cluster_name;
-    c.has_automated_master_recovery =
-        filters_match_cluster(settings_.recover_master_cluster_filters, c);
-    c.has_automated_intermediate_master_recovery =
-        filters_match_cluster(settings_.recover_intermediate_master_cluster_filters, c);
+    apply_recovery_filters(c, settings_.recover_master_cluster_filters,
+                           settings_.recover_intermediate_master_cluster_filters);
     cache_.emplace(to_lower(cluster_name), c);
     return c;
   }

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace orc::model {
 
@@ -17,5 +18,16 @@ struct ClusterInfo {
   bool has_automated_master_recovery = false;
   bool has_automated_intermediate_master_recovery = false;
 };
+
+/// Upstream's ClusterInfo.filtersMatchCluster for RecoverMasterClusterFilters and
+/// RecoverIntermediateMasterClusterFilters: an entry matches the cluster when it is "*", the
+/// cluster's name or alias, "alias=A" (exact alias), "alias~=RE" (regex on the alias) or a regex
+/// found in the cluster name. An invalid regex matches nothing, as Go's regexp.MatchString.
+bool filters_match_cluster(const std::vector<std::string>& filters, const ClusterInfo& cluster);
+
+/// Sets has_automated_master_recovery / has_automated_intermediate_master_recovery from the
+/// two filter lists.
+void apply_recovery_filters(ClusterInfo& cluster, const std::vector<std::string>& master_filters,
+                            const std::vector<std::string>& intermediate_filters);
 
 }  // namespace orc::model

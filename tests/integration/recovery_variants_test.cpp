@@ -150,3 +150,19 @@ TEST_CASE("post-failover hooks get the successor's facts as placeholders and ORC
   CHECK(text.find("unsuccessful") == std::string::npos);
   run_command("rm -rf " + dir);
 }
+
+TEST_CASE("clusters-info and cluster-info tell which clusters recover automatically") {
+  RecoverySetup setup;
+  setup.n = 1;
+  setup.extra = {{"RecoverIntermediateMasterClusterFilters", "[\"^no-such-cluster$\"]"}};
+  RecoveryFixture f(setup);
+  auto all = f.api("clusters-info");
+  REQUIRE(all.IsArray());
+  REQUIRE(all.Size() == 1);
+  CHECK(all[0]["HasAutomatedMasterRecovery"].GetBool());
+  CHECK_FALSE(all[0]["HasAutomatedIntermediateMasterRecovery"].GetBool());
+  auto one = f.api("cluster-info/" + f.key(0));
+  REQUIRE(one.IsObject());
+  CHECK(one["HasAutomatedMasterRecovery"].GetBool());
+  CHECK_FALSE(one["HasAutomatedIntermediateMasterRecovery"].GetBool());
+}
