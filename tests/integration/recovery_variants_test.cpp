@@ -166,3 +166,39 @@ TEST_CASE("clusters-info and cluster-info tell which clusters recover automatica
   CHECK(one["HasAutomatedMasterRecovery"].GetBool());
   CHECK_FALSE(one["HasAutomatedIntermediateMasterRecovery"].GetBool());
 }
+
+TEST_CASE(
+    "a master dead with one of its replicas: the survivors recover, the dead replica is lost") {
+  RecoveryFixture f;
+  f.topo.kill(3);
+  f.topo.kill(0);
+  REQUIRE_MESSAGE(wait_until([&] { return recovered(f); }, 15s), f.logs());
+  auto rows = f.recoveries();
+  REQUIRE(rows.size() == 1);
+  // Depending on whether the dead replica was seen dead before the master, either code.
+  CHECK_MESSAGE(
+      (rows[0].analysis == "DeadMasterAndSomeReplicas" || rows[0].analysis == "DeadMaster"),
+      rows[0].analysis);
+  int promoted = f.index_of_port(rows[0].successor_port);
+  REQUIRE((promoted == 1 || promoted == 2));
+  int other = promoted == 1 ? 2 : 1;
+  CHECK(f.is_standalone_writable(promoted));
+  CHECK(wait_until([&] { return f.replicates_from(other, promoted); }, 5s));
+  CHECK(f.downtime_reason(3) == "lost-in-recovery");
+  CHECK(f.downtime_reason(0) == "lost-in-recovery");
+}
+
+TEST_CASE("an intermediate master with a single replica dies: the replica moves to the master") {
+  RecoverySetup setup;
+  setup.kind = "chain";
+  setup.n = 1;  // 0 -> 1 -> 2
+  RecoveryFixture f(setup);
+  f.topo.kill(1);
+  REQUIRE_MESSAGE(wait_until([&] { return recovered(f); }, 15s), f.logs());
+  auto rows = f.recoveries();
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].analysis == "DeadIntermediateMasterWithSingleReplicaFailingToConnect");
+  CHECK(rows[0].successor_port == f.port(0));
+  CHECK(wait_until([&] { return f.replicates_from(2, 0); }, 5s));
+  CHECK(f.write_reaches(0, {2}));
+}
