@@ -31,6 +31,8 @@ RecoveryKind recovery_kind(model::AnalysisCode code) {
     case C::DeadIntermediateMasterWithSingleReplicaFailingToConnect:
     case C::AllIntermediateMasterReplicasFailingToConnectOrDead:
       return RecoveryKind::DeadIntermediateMaster;
+    case C::NoWriteableMasterStructureWarning:
+      return RecoveryKind::NonWriteableMaster;
     default:
       return RecoveryKind::None;
   }
@@ -187,6 +189,15 @@ void downtime_lost(RecoveryRun& run, const model::InstanceKey& key) {
   }
 }
 
+void recover_non_writeable_master(RecoveryRun& run) {
+  const auto& key = run.request().analysis.analyzed_instance_key;
+  auto conn = connect_server(run.env(), key);
+  run.check_fence();
+  storage::set_read_only(*conn.session, *conn.dialect, false, run.config().UseSuperReadOnly);
+  run.outcome().successor = key;
+  run.step("set " + key.str() + " writable (RecoverNonWriteableMaster)");
+}
+
 // ---- the pipeline ----
 
 namespace {
@@ -321,6 +332,8 @@ RecoveryOutcome execute_recovery(const RecoveryEnv& env, const RecoveryRequest& 
       recover_graceful_takeover(run);
     else if (kind == RecoveryKind::DeadIntermediateMaster)
       recover_dead_intermediate_master(run);
+    else if (kind == RecoveryKind::NonWriteableMaster)
+      recover_non_writeable_master(run);
     else
       recover_dead_master(run);
   } catch (const FencedOut& e) {
@@ -353,6 +366,7 @@ RecoveryOutcome execute_recovery(const RecoveryEnv& env, const RecoveryRequest& 
     keys.push_back(a.analyzed_instance_key);
     env.reprobe(keys);
   }
+  if (kind == RecoveryKind::NonWriteableMaster) return out;  // no failover: no failover hooks
   try {
     if (out.successful) {
       env.backend([&](soci::session& s) { storage::end_downtime(s, *out.successor); });

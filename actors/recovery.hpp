@@ -103,7 +103,15 @@ struct RecoveryOutcome {
 
 /// The analysis codes recovery acts on (contract §E.2 "act."), and for each whether it is a
 /// master-type (dead master, co-master) or intermediate-master failure.
-enum class RecoveryKind { None, DeadMaster, DeadCoMaster, DeadIntermediateMaster };
+/// NonWriteableMaster is upstream's RecoverNonWriteableMaster: a master left read-only while
+/// its replicas replicate gets read_only=0 (a master-type recovery, no failover hooks).
+enum class RecoveryKind {
+  None,
+  DeadMaster,
+  DeadCoMaster,
+  DeadIntermediateMaster,
+  NonWriteableMaster
+};
 RecoveryKind recovery_kind(model::AnalysisCode code);
 
 /// Why an analysed failure must not be recovered automatically, from the analysis alone (no

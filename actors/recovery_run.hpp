@@ -85,6 +85,8 @@ void recover_dead_master(RecoveryRun& run);
 /// Graceful master takeover (contract §F.7): read_only on the old master, catch-up, then the
 /// dead-master flow forced onto the designated replica, then the old master under it.
 void recover_graceful_takeover(RecoveryRun& run);
+/// NoWriteableMasterStructureWarning with RecoverNonWriteableMaster: read_only=0 on the master.
+void recover_non_writeable_master(RecoveryRun& run);
 /// Dead intermediate master (contract §F.6).
 void recover_dead_intermediate_master(RecoveryRun& run);
 

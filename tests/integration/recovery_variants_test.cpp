@@ -202,3 +202,19 @@ TEST_CASE("an intermediate master with a single replica dies: the replica moves 
   CHECK(wait_until([&] { return f.replicates_from(2, 0); }, 5s));
   CHECK(f.write_reaches(0, {2}));
 }
+
+TEST_CASE("with RecoverNonWriteableMaster a master left read-only is made writable again") {
+  RecoverySetup setup;
+  setup.n = 2;
+  setup.extra = {{"RecoverNonWriteableMaster", "true"}};
+  RecoveryFixture f(setup);
+  f.topo.sql(0, "SET GLOBAL read_only = 1");
+  REQUIRE_MESSAGE(wait_until([&] { return recovered(f); }, 15s), f.logs());
+  auto rows = f.recoveries();
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].analysis == "NoWriteableMasterStructureWarning");
+  CHECK(rows[0].successor_port == f.port(0));
+  CHECK_FALSE(f.replication(0).read_only);
+  CHECK(f.replicates_from(1, 0));
+  CHECK(f.write_reaches(0, {1, 2}));
+}

@@ -33,6 +33,8 @@ TEST_CASE("every actionable code of the contract maps to its recovery and the ot
         AnalysisCode::DeadIntermediateMasterWithSingleReplicaFailingToConnect,
         AnalysisCode::AllIntermediateMasterReplicasFailingToConnectOrDead})
     CHECK(recovery_kind(code) == RecoveryKind::DeadIntermediateMaster);
+  CHECK(recovery_kind(AnalysisCode::NoWriteableMasterStructureWarning) ==
+        RecoveryKind::NonWriteableMaster);
   for (auto code : {AnalysisCode::NoProblem, AnalysisCode::DeadMasterWithoutReplicas,
                     AnalysisCode::DeadMasterAndReplicas, AnalysisCode::UnreachableMaster,
                     AnalysisCode::DeadIntermediateMasterWithSingleReplica,
