@@ -9,6 +9,7 @@
 #include "actors/recovery_run.hpp"
 #include "model/replica_position.hpp"
 #include "model/replication_rules.hpp"
+#include "model/text.hpp"
 #include "storage/instance_probe.hpp"
 #include "storage/topology_actions.hpp"
 
@@ -93,16 +94,6 @@ std::vector<model::Instance> probe_fresh(const RecoveryEnv& env,
   return out;
 }
 
-bool matches_any(const std::string& host, const std::vector<std::string>& filters) {
-  for (const auto& f : filters) {
-    try {
-      if (std::regex_search(host, std::regex(f))) return true;
-    } catch (const std::regex_error&) {
-    }
-  }
-  return false;
-}
-
 /// The replication account the old master will use, or a refusal.
 RecoveryRequest::Graceful takeover_credentials(const RecoveryEnv& env,
                                                const model::InstanceKey& designated) {
@@ -150,7 +141,7 @@ void check_designated(const model::Config& cfg, const model::Instance& d) {
   if (!d.log_slave_updates_enabled) refuse("log_slave_updates is off");
   if (!d.using_gtid()) refuse("it does not replicate with GTID");
   if (d.promotion_rule == "must_not") refuse("its promotion rule is must_not");
-  if (matches_any(d.key.hostname, cfg.PromotionIgnoreHostnameFilters))
+  if (model::hostname_matches_any(d.key.hostname, cfg.PromotionIgnoreHostnameFilters))
     refuse("it matches PromotionIgnoreHostnameFilters");
   if (d.replication_lag_seconds &&
       *d.replication_lag_seconds > cfg.ReasonableMaintenanceReplicationLagSeconds)

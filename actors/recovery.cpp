@@ -175,6 +175,12 @@ bool RecoveryRun::run_hook_list(const char* name, const std::vector<std::string>
   return ok;
 }
 
+bool RecoveryRun::pre_failover_hooks() {
+  if (run_hook_list("PreFailoverProcesses", config().PreFailoverProcesses, true)) return true;
+  error("PreFailoverProcesses failed: recovery aborted before any change");
+  return false;
+}
+
 void downtime_lost(RecoveryRun& run, const model::InstanceKey& key) {
   constexpr int kYear = 365 * 24 * 3600;
   try {

@@ -17,10 +17,7 @@ void recover_dead_intermediate_master(RecoveryRun& run) {
   const auto& failed_key = req.analysis.analyzed_instance_key;
   auto& out = run.outcome();
 
-  if (!run.run_hook_list("PreFailoverProcesses", cfg.PreFailoverProcesses, true)) {
-    run.error("PreFailoverProcesses failed: recovery aborted before any change");
-    return;
-  }
+  if (!run.pre_failover_hooks()) return;
   auto all = run.env().instances();
   model::Instance failed;
   failed.key = failed_key;

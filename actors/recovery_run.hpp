@@ -64,6 +64,9 @@ class RecoveryRun {
   /// the request says not to run them.
   bool run_hook_list(const char* name, const std::vector<std::string>& commands,
                      bool stop_on_failure);
+  /// PreFailoverProcesses; false (the failure recorded) when one failed: the recovery must
+  /// stop before it changes anything.
+  bool pre_failover_hooks();
 
  private:
   const RecoveryEnv& env_;

@@ -5,20 +5,11 @@
 
 #include "model/replica_position.hpp"
 #include "model/replication_rules.hpp"
+#include "model/text.hpp"
 
 namespace orc::model {
 
 namespace {
-
-bool hostname_matches_any(const std::string& hostname, const std::vector<std::string>& filters) {
-  for (const auto& f : filters) {
-    try {
-      if (std::regex_search(hostname, std::regex(f))) return true;
-    } catch (const std::regex_error&) {
-    }
-  }
-  return false;
-}
 
 /// must < prefer < neutral < prefer_not < must_not; anything else ranks as neutral.
 int promotion_rule_rank(const std::string& rule) {

@@ -7,20 +7,11 @@
 
 #include "model/replica_position.hpp"
 #include "model/replication_rules.hpp"
+#include "model/text.hpp"
 
 namespace orc::model {
 
 namespace {
-
-bool hostname_matches_any(const std::string& hostname, const std::vector<std::string>& filters) {
-  for (const auto& f : filters) {
-    try {
-      if (std::regex_search(hostname, std::regex(f))) return true;
-    } catch (const std::regex_error&) {
-    }
-  }
-  return false;
-}
 
 bool is_candidate_rule(const std::string& rule) {
   return rule == "must" || rule == "prefer";

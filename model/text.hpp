@@ -5,6 +5,7 @@
 #include <cctype>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace orc::model {
 
@@ -15,5 +16,10 @@ inline std::string to_lower(std::string_view s) {
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
 }
+
+/// True when one of the regexes `filters` is found in `hostname` (upstream's
+/// PromotionIgnoreHostnameFilters and friends). An invalid regex matches nothing, as Go's
+/// regexp.MatchString returns false on a compile error.
+bool hostname_matches_any(const std::string& hostname, const std::vector<std::string>& filters);
 
 }  // namespace orc::model
