@@ -37,11 +37,17 @@ struct detector_state {
   /// When each still-inconclusive failure was first seen (sets the re-probe interval).
   std::map<model::InstanceKey, Clock::time_point> inconclusive_since;
   bool recheck_armed = false;  ///< a delayed re-analysis is scheduled
-  caf::actor discovery;        ///< the sender of observations; receives reprobe requests
+  /// Masters whose replicas' IO threads were just restarted: detect-only until then.
+  std::map<model::InstanceKey, Clock::time_point> graceful_until;
+  caf::actor discovery;  ///< the sender of observations; receives reprobe requests
   std::map<model::InstanceKey, Clock::time_point> last_restart;  ///< emergent restarts
 };
 
 using self_ptr = detector_actor::stateful_pointer<detector_state>;
+
+/// After an emergent restart of a master's replicas' IO threads, how long a DeadMaster on that
+/// master is detection only (upstream's emergency operation graceful period).
+constexpr auto kEmergencyGracefulPeriod = std::chrono::seconds(5);
 
 /// Codes that are only re-checked, never registered as detections (replica-local noise).
 bool registers_detection(model::AnalysisCode code) {
@@ -152,7 +158,7 @@ void register_detection(self_ptr self, const model::ReplicationAnalysis& row) {
 
 /// Restarts the IO thread of the given replicas (at most once per 30 s each), on a thread of
 /// its own: a stuck replica must not stall detection.
-void restart_io_threads(self_ptr self, const std::vector<model::InstanceKey>& keys) {
+bool restart_io_threads(self_ptr self, const std::vector<model::InstanceKey>& keys) {
   auto& st = self->state;
   auto now = Clock::now();
   std::vector<model::InstanceKey> due;
@@ -162,7 +168,7 @@ void restart_io_threads(self_ptr self, const std::vector<model::InstanceKey>& ke
     last = now;
     due.push_back(key);
   }
-  if (due.empty()) return;
+  if (due.empty()) return false;
   auto endpoint = st.settings.topology;
   self->home_system().spawn<caf::detached>([due, endpoint] {
     for (const auto& key : due) {
@@ -180,6 +186,7 @@ void restart_io_threads(self_ptr self, const std::vector<model::InstanceKey>& ke
       }
     }
   });
+  return true;
 }
 
 /// Sends the failures a recovery may act on to the recovery coordinator.
@@ -188,8 +195,16 @@ void forward_actionable(self_ptr self, const std::vector<model::ReplicationAnaly
   auto& st = self->state;
   if (!st.settings.recovery) return;
   auto candidates = std::make_shared<RecoveryCandidates>();
+  auto now = Clock::now();
   for (const auto& row : rows) {
-    if (recovery_kind(row.analysis) == RecoveryKind::None) continue;
+    auto kind = recovery_kind(row.analysis);
+    if (kind == RecoveryKind::None) continue;
+    // Upstream's "emergency operation graceful period": replicas whose IO threads were just
+    // restarted report them down for a moment, which must not read as a dead master.
+    auto graceful = st.graceful_until.find(row.analyzed_instance_key);
+    if (graceful != st.graceful_until.end() && now < graceful->second &&
+        (kind == RecoveryKind::DeadMaster || kind == RecoveryKind::DeadCoMaster))
+      continue;
     auto it =
         st.registered.find({row.analyzed_instance_key, model::analysis_code_name(row.analysis)});
     if (it == st.registered.end() || it->second != detector_state::Detection::Ready) continue;
@@ -224,7 +239,8 @@ void analyze_now(self_ptr self) {
   for (const auto& row : *rows) {
     if (row.analysis == model::AnalysisCode::NoProblem) continue;
     auto restart = model::replicas_to_restart(row, input.instances);
-    if (!restart.empty()) restart_io_threads(self, restart);
+    if (!restart.empty() && restart_io_threads(self, restart))
+      st.graceful_until[row.analyzed_instance_key] = now + kEmergencyGracefulPeriod;
     if (inconclusive(row.analysis)) {
       still_inconclusive.insert(row.analyzed_instance_key);
       auto since = st.inconclusive_since.emplace(row.analyzed_instance_key, now).first->second;
