@@ -7,6 +7,7 @@
 #include <soci/soci.h>
 
 #include "actors/recovery_run.hpp"
+#include "model/recovery_settings.hpp"
 #include "model/replica_position.hpp"
 #include "model/replication_rules.hpp"
 #include "model/text.hpp"
@@ -217,10 +218,7 @@ RecoveryOutcome graceful_master_takeover(const RecoveryEnv& env, const std::stri
   } else if (replica_keys.size() == 1) {
     chosen = replica_keys.front();
   } else if (auto_variant) {
-    model::CandidateSettings cs;
-    cs.promotion_ignore_hostname_filters = cfg.PromotionIgnoreHostnameFilters;
-    cs.reasonable_maintenance_lag_seconds = cfg.ReasonableMaintenanceReplicationLagSeconds;
-    auto choice = model::choose_candidate(master, replicas, cs);
+    auto choice = model::choose_candidate(master, replicas, model::candidate_settings(cfg));
     if (!choice.promoted) throw RecoveryRefused("no replica can be promoted: " + choice.error);
     chosen = choice.promoted;
   } else {
@@ -265,26 +263,18 @@ RecoveryOutcome graceful_master_takeover(const RecoveryEnv& env, const std::stri
 }
 
 model::CandidateChoice candidate_replica(const RecoveryEnv& env, const model::InstanceKey& master) {
-  const auto& cfg = *env.config;
   auto all = env.instances();
   model::Instance failed;
   failed.key = master;
   for (const auto& i : all)
     if (i.key == master) failed = i;
   auto replicas = probe_fresh(env, replicas_of(all, master), all);
-  model::CandidateSettings cs;
-  cs.promotion_ignore_hostname_filters = cfg.PromotionIgnoreHostnameFilters;
-  cs.prevent_cross_data_center = cfg.PreventCrossDataCenterMasterFailover;
-  cs.prevent_cross_region = cfg.PreventCrossRegionMasterFailover;
-  cs.fail_on_lag_minutes = cfg.FailMasterPromotionOnLagMinutes;
-  cs.reasonable_maintenance_lag_seconds = cfg.ReasonableMaintenanceReplicationLagSeconds;
-  return model::choose_candidate(failed, replicas, cs);
+  return model::choose_candidate(failed, replicas, model::candidate_settings(*env.config));
 }
 
 model::ReplacementSuggestion suggest_promoted_replacement(const RecoveryEnv& env,
                                                           const model::InstanceKey& dead_master,
                                                           const model::InstanceKey& promoted) {
-  const auto& cfg = *env.config;
   auto all = env.instances();
   model::Instance dead;
   dead.key = dead_master;
@@ -300,12 +290,8 @@ model::ReplacementSuggestion suggest_promoted_replacement(const RecoveryEnv& env
   // Replicas of the dead master are judged as they would be after the failover: replicas of
   // the promoted one.
   for (auto& c : candidates) c.master_key = promoted;
-  model::ReplacementSettings rs;
-  rs.prevent_cross_data_center = cfg.PreventCrossDataCenterMasterFailover;
-  rs.prevent_cross_region = cfg.PreventCrossRegionMasterFailover;
-  rs.promotion_ignore_hostname_filters = cfg.PromotionIgnoreHostnameFilters;
-  rs.reasonable_maintenance_lag_seconds = cfg.ReasonableMaintenanceReplicationLagSeconds;
-  return model::suggest_replacement(dead, fresh_promoted.front(), candidates, rs);
+  return model::suggest_replacement(dead, fresh_promoted.front(), candidates,
+                                    model::replacement_settings(*env.config));
 }
 
 }  // namespace orc::actors

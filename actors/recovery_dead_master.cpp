@@ -7,8 +7,7 @@
 #include <thread>
 
 #include "actors/recovery_run.hpp"
-#include "model/candidate.hpp"
-#include "model/promotion.hpp"
+#include "model/recovery_settings.hpp"
 #include "model/replica_position.hpp"
 #include "storage/cluster_dao.hpp"
 #include "storage/instance_operations.hpp"
@@ -26,16 +25,6 @@ struct Replica {
   bool applied = false;                  ///< relay log fully applied within the wait
   std::string problem;
 };
-
-model::CandidateSettings candidate_settings(const model::Config& c) {
-  model::CandidateSettings s;
-  s.promotion_ignore_hostname_filters = c.PromotionIgnoreHostnameFilters;
-  s.prevent_cross_data_center = c.PreventCrossDataCenterMasterFailover;
-  s.prevent_cross_region = c.PreventCrossRegionMasterFailover;
-  s.fail_on_lag_minutes = c.FailMasterPromotionOnLagMinutes;
-  s.reasonable_maintenance_lag_seconds = c.ReasonableMaintenanceReplicationLagSeconds;
-  return s;
-}
 
 const model::Instance* find(const std::vector<model::Instance>& all, const model::InstanceKey& k) {
   for (const auto& i : all)
@@ -245,7 +234,7 @@ void recover_dead_master(RecoveryRun& run) {
       failed.master_key.valid())
     designated = failed.master_key;
   auto choice = designated ? designated_choice(*designated, fresh)
-                           : model::choose_candidate(failed, fresh, candidate_settings(cfg));
+                           : model::choose_candidate(failed, fresh, model::candidate_settings(cfg));
   for (const auto& reason : choice.reasons) run.step(reason);
   if (!choice.promoted) {
     run.error("no replica can be promoted: " + choice.error);
@@ -291,12 +280,8 @@ void recover_dead_master(RecoveryRun& run) {
       others.push_back(*f->fresh);
       others.back().master_key = promoted.key;
     }
-    model::ReplacementSettings rs;
-    rs.prevent_cross_data_center = cfg.PreventCrossDataCenterMasterFailover;
-    rs.prevent_cross_region = cfg.PreventCrossRegionMasterFailover;
-    rs.promotion_ignore_hostname_filters = cfg.PromotionIgnoreHostnameFilters;
-    rs.reasonable_maintenance_lag_seconds = cfg.ReasonableMaintenanceReplicationLagSeconds;
-    auto suggestion = model::suggest_replacement(failed, *promoted.fresh, others, rs);
+    auto suggestion = model::suggest_replacement(failed, *promoted.fresh, others,
+                                                 model::replacement_settings(cfg));
     if (suggestion.replacement) {
       Replica& better = *by_key.at(*suggestion.replacement);
       run.step("replacing " + promoted.key.str() + " with " + better.key.str() + ": " +

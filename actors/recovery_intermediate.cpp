@@ -5,7 +5,7 @@
 #include <set>
 
 #include "actors/recovery_run.hpp"
-#include "model/promotion.hpp"
+#include "model/recovery_settings.hpp"
 #include "storage/instance_probe.hpp"
 #include "storage/topology_actions.hpp"
 
@@ -62,10 +62,8 @@ void recover_dead_intermediate_master(RecoveryRun& run) {
     else
       run.step(keys[i].str() + ": unreachable: " + problems[i]);
   }
-  model::IntermediateRecoverySettings settings;
-  settings.promotion_ignore_hostname_filters = cfg.PromotionIgnoreHostnameFilters;
-  settings.reasonable_maintenance_lag_seconds = cfg.ReasonableMaintenanceReplicationLagSeconds;
-  auto plan = model::plan_intermediate_recovery(failed, orphans, siblings, master, settings);
+  auto plan = model::plan_intermediate_recovery(failed, orphans, siblings, master,
+                                                model::intermediate_recovery_settings(cfg));
   for (const auto& reason : plan.reasons) run.step(reason);
   if (plan.kind == model::IntermediateRecoveryPlan::Kind::None || !plan.target) {
     run.error("no server can take over the replicas of " + failed_key.str());
