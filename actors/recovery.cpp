@@ -397,7 +397,12 @@ RecoveryOutcome execute_recovery(const RecoveryEnv& env, const RecoveryRequest& 
                                      out.successor->str()
                                : "recovery of " + a.analyzed_instance_key.str() + " failed" +
                                      (out.errors.empty() ? "" : ": " + out.errors.front());
-  spdlog::warn("recovery {}: {} ({} ms)", uid, out.message, run.elapsed_ms());
+  const auto& t = out.timings;
+  spdlog::warn(
+      "recovery {}: {} ({} ms; registered {} ms, promoted {} ms, repointed {} ms, "
+      "resolved {} ms)",
+      uid, out.message, run.elapsed_ms(), t.registered_ms, t.promoted_ms, t.repointed_ms,
+      t.resolved_ms);
   return out;
 }
 

@@ -73,6 +73,7 @@ struct RecoveryRequest {
 };
 
 /// Milliseconds from the start of execute_recovery to each milestone; -1 when not reached.
+/// Logged with the outcome, so an operator sees where a slow recovery spent its time.
 struct RecoveryTimings {
   int64_t registered_ms = -1;
   int64_t promoted_ms = -1;   ///< new master writable

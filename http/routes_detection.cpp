@@ -2,6 +2,7 @@
 // first, in upstream's TopologyRecovery-shaped JSON.
 
 #include "http/json_encode.hpp"
+#include "http/json_recovery.hpp"
 #include "http/routes.hpp"
 #include "storage/failure_detection_dao.hpp"
 
@@ -21,23 +22,8 @@ std::string detections_json(const std::vector<storage::FailureDetection>& rows) 
     w.Int64(d.id);
     w.Key("AnalysisEntry");
     w.StartObject();
-    w.Key("AnalyzedInstanceKey");
-    write_key(w, d.key);
-    w.Key("Analysis");
-    write_string(w, d.analysis);
-    w.Key("ClusterDetails");
-    w.StartObject();
-    w.Key("ClusterName");
-    write_string(w, d.cluster_name);
-    w.Key("ClusterAlias");
-    write_string(w, d.cluster_alias);
-    w.EndObject();
-    w.Key("CountReplicas");
-    w.Int(d.count_affected_slaves);
-    w.Key("Replicas");
-    write_keys(w, d.slave_hosts);
-    w.Key("SlaveHosts");
-    write_keys(w, d.slave_hosts);
+    write_failure_fields(w, d.key, d.analysis, d.cluster_name, d.cluster_alias,
+                         d.count_affected_slaves, d.slave_hosts);
     w.Key("IsActionableRecovery");
     w.Bool(d.is_actionable);
     w.EndObject();

@@ -6,6 +6,7 @@
 #include "actors/manual_recovery.hpp"
 #include "actors/recovery_coordinator.hpp"
 #include "http/json_encode.hpp"
+#include "http/json_recovery.hpp"
 #include "http/routes.hpp"
 
 namespace orc::http {
@@ -32,68 +33,9 @@ actors::RecoveryEnv recovery_env(const ApiContext& ctx) {
   return env;
 }
 
-/// Upstream's TopologyRecovery fields that a manual recovery's caller reads
-/// (`.Details.SuccessorKey` for orchestrator-client).
-std::string outcome_json(const actors::RecoveryOutcome& out) {
-  const auto& analysis = out.analysis;
-  rapidjson::StringBuffer buf;
-  JsonWriter w(buf);
-  w.StartObject();
-  w.Key("Id");
-  w.Int64(out.recovery_id);
-  w.Key("UID");
-  write_string(w, out.uid);
-  w.Key("AnalysisEntry");
-  w.StartObject();
-  w.Key("AnalyzedInstanceKey");
-  write_key(w, analysis.analyzed_instance_key);
-  w.Key("Analysis");
-  write_string(w, model::analysis_code_name(analysis.analysis));
-  w.Key("ClusterDetails");
-  w.StartObject();
-  w.Key("ClusterName");
-  write_string(w, analysis.cluster_details.cluster_name);
-  w.Key("ClusterAlias");
-  write_string(w, analysis.cluster_details.cluster_alias);
-  w.EndObject();
-  w.Key("CountReplicas");
-  w.Int(analysis.count_replicas);
-  w.Key("Replicas");
-  write_keys(w, analysis.replicas);
-  w.Key("CommandHint");
-  write_string(w, analysis.command_hint);
-  w.EndObject();
-  w.Key("SuccessorKey");
-  if (out.successor)
-    write_key(w, *out.successor);
-  else
-    w.Null();
-  w.Key("IsSuccessful");
-  w.Bool(out.successful);
-  w.Key("LostReplicas");
-  write_keys(w, out.lost);
-  w.Key("AllErrors");
-  w.StartArray();
-  for (const auto& e : out.errors) write_string(w, e);
-  w.EndArray();
-  w.Key("Timings");
-  w.StartObject();
-  w.Key("RegisteredMillis");
-  w.Int64(out.timings.registered_ms);
-  w.Key("PromotedMillis");
-  w.Int64(out.timings.promoted_ms);
-  w.Key("RepointedMillis");
-  w.Int64(out.timings.repointed_ms);
-  w.Key("ResolvedMillis");
-  w.Int64(out.timings.resolved_ms);
-  w.EndObject();
-  w.EndObject();
-  return buf.GetString();
-}
-
 /// Runs a recovery command and answers with upstream's envelope: OK with the recovery (or,
 /// for recover, the promoted key) as Details; ERROR with the reason otherwise.
-void respond_recovery(httplib::Response& res, const std::string& what,
+void respond_recovery(const ApiContext& ctx, httplib::Response& res, const std::string& what,
                       const std::function<actors::RecoveryOutcome()>& run, bool key_details) {
   actors::RecoveryOutcome out;
   try {
@@ -104,7 +46,15 @@ void respond_recovery(httplib::Response& res, const std::string& what,
   if (!out.attempted) return respond_error(res, what + ": not attempted: " + out.message);
   if (!out.successful) return respond_error(res, what + ": " + out.message);
   if (key_details) return respond_ok(res, what + ": " + out.message, key_json(*out.successor));
-  respond_ok(res, what + ": successor promoted", outcome_json(out));
+  // Upstream answers with the TopologyRecovery (orchestrator-client reads .Details.SuccessorKey):
+  // the row as resolved in the backend, so the answer and the audit can never disagree.
+  std::vector<storage::TopologyRecoveryRow> rows;
+  storage::RecoveryScope scope;
+  scope.id = out.recovery_id;
+  ctx.run_storage_job(
+      [&](soci::session& s) { rows = storage::read_recoveries(s, scope, false, 1, 0); });
+  respond_ok(res, what + ": successor promoted",
+             rows.empty() ? "null" : recovery_json(rows.front()));
 }
 
 std::optional<std::string> cluster_of(const ApiContext& ctx, const std::string& hint,
@@ -129,7 +79,7 @@ void recover(const ApiContext& ctx, const httplib::Request& req, httplib::Respon
   auto rows = current_analysis(ctx, res);
   if (!rows) return;
   respond_recovery(
-      res, "Recovery of " + key->str(),
+      ctx, res, "Recovery of " + key->str(),
       [&] { return actors::recover_instance(recovery_env(ctx), *rows, *key, candidate, !lite); },
       true);
 }
@@ -144,7 +94,7 @@ void force_failover(const ApiContext& ctx, const httplib::Request& req, httplib:
     if (!designated) return;
   }
   respond_recovery(
-      res, takeover ? "force-master-takeover" : "force-master-failover",
+      ctx, res, takeover ? "force-master-takeover" : "force-master-failover",
       [&] { return actors::force_master_failover(recovery_env(ctx), *cluster, designated); },
       false);
 }
@@ -159,7 +109,7 @@ void graceful(const ApiContext& ctx, const httplib::Request& req, httplib::Respo
     if (!designated) return;
   }
   respond_recovery(
-      res, auto_variant ? "graceful-master-takeover-auto" : "graceful-master-takeover",
+      ctx, res, auto_variant ? "graceful-master-takeover-auto" : "graceful-master-takeover",
       [&] {
         return actors::graceful_master_takeover(recovery_env(ctx), *cluster, designated,
                                                 auto_variant);

@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "http/json_encode.hpp"
+#include "http/json_recovery.hpp"
 #include "http/routes.hpp"
 #include "storage/candidate_dao.hpp"
 #include "storage/cluster_dao.hpp"
@@ -25,90 +26,6 @@ using storage::RecoveryScope;
 using storage::TopologyRecoveryRow;
 
 // ------------------------------------------------------------------------------ JSON
-
-void write_recovery(JsonWriter& w, const TopologyRecoveryRow& r) {
-  w.StartObject();
-  w.Key("Id");
-  w.Int64(r.id);
-  w.Key("UID");
-  write_string(w, r.uid);
-  w.Key("AnalysisEntry");
-  w.StartObject();
-  w.Key("AnalyzedInstanceKey");
-  write_key(w, r.key);
-  w.Key("Analysis");
-  write_string(w, r.analysis);
-  w.Key("ClusterDetails");
-  w.StartObject();
-  w.Key("ClusterName");
-  write_string(w, r.cluster_name);
-  w.Key("ClusterAlias");
-  write_string(w, r.cluster_alias);
-  w.EndObject();
-  w.Key("CountReplicas");
-  w.Int(r.count_affected_slaves);
-  w.Key("Replicas");
-  write_keys(w, r.slave_hosts);
-  w.Key("SlaveHosts");
-  write_keys(w, r.slave_hosts);
-  w.EndObject();
-  w.Key("SuccessorKey");
-  if (r.successor)
-    write_key(w, *r.successor);
-  else
-    w.Null();
-  w.Key("SuccessorAlias");
-  write_string(w, r.successor_alias);
-  w.Key("SuccessorBinlogCoordinates");  // not stored in the backend
-  w.Null();
-  w.Key("IsActive");
-  w.Bool(r.in_active_period);
-  w.Key("IsSuccessful");
-  w.Bool(r.is_successful);
-  w.Key("LostReplicas");
-  write_keys(w, r.lost_slaves);
-  w.Key("ParticipatingInstanceKeys");
-  write_keys(w, r.participating_instances);
-  w.Key("AllErrors");
-  w.StartArray();
-  for (const auto& e : r.all_errors) write_string(w, e);
-  w.EndArray();
-  w.Key("RecoveryStartTimestamp");
-  write_string(w, r.start_active_period);
-  w.Key("RecoveryEndTimestamp");
-  write_string(w, r.end_recovery);
-  w.Key("ProcessingNodeHostname");
-  write_string(w, r.processing_node_hostname);
-  w.Key("ProcessingNodeToken");
-  write_string(w, r.processing_node_token);
-  w.Key("Acknowledged");
-  w.Bool(r.acknowledged);
-  w.Key("AcknowledgedAt");
-  write_string(w, r.acknowledged_at);
-  w.Key("AcknowledgedBy");
-  write_string(w, r.acknowledged_by);
-  w.Key("AcknowledgedComment");
-  write_string(w, r.acknowledge_comment);
-  w.Key("LastDetectionId");
-  w.Int64(r.last_detection_id);
-  w.Key("RelatedRecoveryId");  // set for detections only, as upstream
-  w.Int64(0);
-  // Neither is stored in topology_recovery: upstream's audit reads leave them empty too.
-  w.Key("Type");
-  write_string(w, "");
-  w.Key("RecoveryType");
-  write_string(w, "");
-  w.EndObject();
-}
-
-std::string recoveries_json(const std::vector<TopologyRecoveryRow>& rows) {
-  rapidjson::StringBuffer buf;
-  JsonWriter w(buf);
-  w.StartArray();
-  for (const auto& r : rows) write_recovery(w, r);
-  w.EndArray();
-  return buf.GetString();
-}
 
 /// Upstream's TopologyRecoveryStep: Id, RecoveryUID, AuditAt, Message.
 std::string steps_json(const std::vector<storage::RecoveryStepRow>& steps) {

@@ -106,7 +106,7 @@ JSON
     echo "no detection line in the node log" >&2
     exit 1
   }
-  ms=$(grep -m1 -oE "recovered $key: successor [0-9.:]+ \(([0-9]+) ms\)" "$work/node.log" |
+  ms=$(grep -m1 -oE "recovered $key: successor [0-9.:]+ \([0-9]+ ms" "$work/node.log" |
     grep -oE '[0-9]+ ms' | grep -oE '[0-9]+' || echo "?")
   detect+=($((t_detect - t0)))
   recover+=($((t_done - t_detect)))
