@@ -197,8 +197,10 @@ void forward_actionable(self_ptr self, const std::vector<model::ReplicationAnaly
   auto candidates = std::make_shared<RecoveryCandidates>();
   auto now = Clock::now();
   for (const auto& row : rows) {
+    // Failures the coordinator would skip anyway (no recovery, downtime, filters) are not
+    // sent: this runs after every probe result, and the message carries the whole view.
+    if (!automated_skip_reason(row).empty()) continue;
     auto kind = recovery_kind(row.analysis);
-    if (kind == RecoveryKind::None) continue;
     // Upstream's "emergency operation graceful period": replicas whose IO threads were just
     // restarted report them down for a moment, which must not read as a dead master.
     auto graceful = st.graceful_until.find(row.analyzed_instance_key);

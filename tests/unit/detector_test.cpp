@@ -85,7 +85,9 @@ struct Fixture {
     sys = std::make_unique<caf::actor_system>(cfg);
     sched = &dynamic_cast<caf::scheduler::test_coordinator&>(sys->scheduler());
     DetectorSettings s;
-    s.config = std::make_shared<const model::Config>();
+    auto config = std::make_shared<model::Config>();
+    config->RecoverMasterClusterFilters = {"*"};
+    s.config = config;
     s.storage = sys->spawn(fake_storage, job_error);
     s.board = std::make_shared<AnalysisBoard>();
     s.topology.connect_timeout_s = 1;
