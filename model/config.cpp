@@ -26,7 +26,11 @@ const std::vector<ConfigKey>& config_keys() {
       // HTTP service
       ORC_KEY(ListenAddress), ORC_KEY(URLPrefix), ORC_KEY(StatusEndpoint),
       ORC_KEY(AuthenticationMethod), ORC_KEY(HTTPAuthUser), ORC_SECRET(HTTPAuthPassword),
-      ORC_KEY(AuthUserHeader), ORC_KEY(PowerAuthUsers), ORC_KEY(ReadOnly), ORC_KEY(Debug),
+      ORC_KEY(AuthUserHeader), ORC_KEY(PowerAuthUsers), ORC_KEY(PowerAuthGroups),
+      ORC_KEY(AccessTokenUseExpirySeconds), ORC_KEY(AccessTokenExpiryMinutes),
+      ORC_KEY(ReadOnly), ORC_KEY(Debug),
+      ORC_KEY(UseSSL), ORC_KEY(SSLSkipVerify), ORC_KEY(SSLPrivateKeyFile), ORC_KEY(SSLCertFile),
+      ORC_KEY(SSLCAFile), ORC_KEY(UseMutualTLS), ORC_KEY(SSLValidOUs), ORC_KEY(StatusOUVerify),
       // backend
       ORC_KEY(BackendDB), ORC_KEY(RaftEnabled), ORC_KEY(SkipOrchestratorDatabaseUpdate),
       ORC_KEY(PanicIfDifferentDatabaseDeploy), ORC_KEY(MySQLOrchestratorHost),
@@ -35,6 +39,9 @@ const std::vector<ConfigKey>& config_keys() {
       ORC_KEY(MySQLOrchestratorCredentialsConfigFile), ORC_KEY(MySQLOrchestratorMaxPoolConnections),
       ORC_KEY(MySQLOrchestratorReadTimeoutSeconds), ORC_KEY(MySQLOrchestratorRejectReadOnly),
       ORC_KEY(MySQLConnectTimeoutSeconds),
+      ORC_KEY(MySQLOrchestratorSSLPrivateKeyFile), ORC_KEY(MySQLOrchestratorSSLCertFile),
+      ORC_KEY(MySQLOrchestratorSSLCAFile), ORC_KEY(MySQLOrchestratorSSLSkipVerify),
+      ORC_KEY(MySQLOrchestratorUseMutualTLS),
       // topology
       ORC_KEY(MySQLTopologyUser), ORC_SECRET(MySQLTopologyPassword),
       ORC_KEY(MySQLTopologyCredentialsConfigFile), ORC_KEY(MySQLTopologyMaxPoolConnections),
@@ -42,6 +49,9 @@ const std::vector<ConfigKey>& config_keys() {
       ORC_KEY(DefaultInstancePort), ORC_KEY(ReplicationCredentialsQuery),
       ORC_KEY(MySQLReplicationUser), ORC_SECRET(MySQLReplicationPassword),
       ORC_KEY(UseSuperReadOnly),
+      ORC_KEY(MySQLTopologySSLPrivateKeyFile), ORC_KEY(MySQLTopologySSLCertFile),
+      ORC_KEY(MySQLTopologySSLCAFile), ORC_KEY(MySQLTopologySSLSkipVerify),
+      ORC_KEY(MySQLTopologyUseMutualTLS), ORC_KEY(MySQLTopologyUseMixedTLS),
       // discovery
       ORC_KEY(InstancePollSeconds), ORC_KEY(ReasonableInstanceCheckSeconds),
       ORC_KEY(DiscoveryMaxConcurrency), ORC_KEY(DiscoveryQueueCapacity),
@@ -94,7 +104,7 @@ const std::vector<ConfigKey>& config_keys() {
       ORC_KEY(AuditPurgeDays),
       // project keys
       ORC_KEY(ElectionRenewIntervalMilliseconds), ORC_KEY(ElectionLeaseMilliseconds),
-      ORC_KEY(HTTPThreads), ORC_KEY(MetricsEnabled),
+      ORC_KEY(HTTPThreads), ORC_KEY(HTTPMaxConnections), ORC_KEY(MetricsEnabled),
   };
   return keys;
 }
@@ -342,6 +352,39 @@ void cluster_filters(std::vector<std::string>& errs, const char* key,
   }
 }
 
+/// A TLS key, certificate or CA file named by `key` must be a readable regular file: a wrong
+/// path is reported at start, naming the key, not as a handshake failure later.
+void readable_file(std::vector<std::string>& errs, const char* key, const std::string& path,
+                   bool required) {
+  if (path.empty()) {
+    if (required) errs.push_back(std::string(key) + " must be set");
+    return;
+  }
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    errs.push_back(std::string(key) + ": \"" + path + "\" is not a readable file");
+    return;
+  }
+  std::ifstream in(path);
+  if (!in.good()) errs.push_back(std::string(key) + ": cannot read \"" + path + "\"");
+}
+
+/// HTTPS and MySQL TLS settings: files exist and combinations make sense.
+void tls_settings(std::vector<std::string>& errs, const Config& c) {
+  readable_file(errs, "SSLCertFile", c.SSLCertFile, c.UseSSL);
+  readable_file(errs, "SSLPrivateKeyFile", c.SSLPrivateKeyFile, c.UseSSL);
+  readable_file(errs, "SSLCAFile", c.SSLCAFile, c.UseMutualTLS);
+  if (c.UseMutualTLS && !c.UseSSL) errs.push_back("UseMutualTLS needs UseSSL");
+  readable_file(errs, "MySQLOrchestratorSSLCAFile", c.MySQLOrchestratorSSLCAFile, false);
+  readable_file(errs, "MySQLOrchestratorSSLCertFile", c.MySQLOrchestratorSSLCertFile, false);
+  readable_file(errs, "MySQLOrchestratorSSLPrivateKeyFile", c.MySQLOrchestratorSSLPrivateKeyFile,
+                !c.MySQLOrchestratorSSLCertFile.empty());
+  readable_file(errs, "MySQLTopologySSLCAFile", c.MySQLTopologySSLCAFile, false);
+  readable_file(errs, "MySQLTopologySSLCertFile", c.MySQLTopologySSLCertFile, false);
+  readable_file(errs, "MySQLTopologySSLPrivateKeyFile", c.MySQLTopologySSLPrivateKeyFile,
+                !c.MySQLTopologySSLCertFile.empty());
+}
+
 void listen_address(std::vector<std::string>& errs, const std::string& addr) {
   const auto colon = addr.rfind(':');
   const std::string host = colon == std::string::npos ? "" : addr.substr(0, colon);
@@ -370,11 +413,14 @@ std::vector<std::string> validate_config(const Config& c) {
     errs.push_back("StatusEndpoint must start with \"/\" (is \"" + c.StatusEndpoint + "\")");
 
   one_of(errs, "AuthenticationMethod", to_lower(c.AuthenticationMethod),
-         {"", "basic", "multi", "proxy"});
+         {"", "basic", "multi", "proxy", "token"});
   const auto auth = to_lower(c.AuthenticationMethod);
   if ((auth == "basic" || auth == "multi") &&
       (c.HTTPAuthUser.empty() || c.HTTPAuthPassword.empty()))
     errs.push_back("AuthenticationMethod \"" + auth + "\" needs HTTPAuthUser and HTTPAuthPassword");
+  if (auth == "multi" && c.HTTPAuthUser == "readonly")
+    errs.push_back("AuthenticationMethod \"multi\": HTTPAuthUser cannot be \"readonly\" (that user only reads)");
+  tls_settings(errs, c);
   if (auth == "proxy" && c.AuthUserHeader.empty())
     errs.push_back("AuthenticationMethod \"proxy\" needs AuthUserHeader");
 
@@ -398,6 +444,9 @@ std::vector<std::string> validate_config(const Config& c) {
   at_least(errs, "HookTimeoutSeconds", c.HookTimeoutSeconds, 1);
   at_least(errs, "DeadInstanceBackoffMaxSeconds", c.DeadInstanceBackoffMaxSeconds, 1);
   at_least(errs, "HTTPThreads", c.HTTPThreads, 1);
+  at_least(errs, "HTTPMaxConnections", c.HTTPMaxConnections, 8);
+  at_least(errs, "AccessTokenUseExpirySeconds", c.AccessTokenUseExpirySeconds, 1);
+  at_least(errs, "AccessTokenExpiryMinutes", c.AccessTokenExpiryMinutes, 1);
   at_least(errs, "ElectionRenewIntervalMilliseconds", c.ElectionRenewIntervalMilliseconds, 1);
   // Settings where 0 is meaningful (off / immediately) but negatives are not.
   at_least(errs, "ReasonableInstanceCheckSeconds", c.ReasonableInstanceCheckSeconds, 0);

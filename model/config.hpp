@@ -21,13 +21,25 @@ struct Config {
   std::string ListenAddress = ":3000";  ///< "[host]:port" the HTTP API listens on
   std::string URLPrefix;                ///< path prefix when served behind a proxy; "" or "/x"
   std::string StatusEndpoint = "/api/status";  ///< extra path answering like /api/status
-  /// "", "basic", "multi" (basic for writes, any password for user "readonly") or "proxy"
-  /// (user from AuthUserHeader). Upstream's "token" and "oauth" are not supported.
+  /// "", "basic", "multi" (any password for user "readonly", who may only read), "proxy"
+  /// (user from AuthUserHeader) or "token" (access-token cookie). "oauth" is refused.
   std::string AuthenticationMethod;
   std::string HTTPAuthUser;
   std::string HTTPAuthPassword;                     ///< secret; ${ENV} is expanded
   std::string AuthUserHeader = "X-Forwarded-User";  ///< header carrying the user in proxy mode
   std::vector<std::string> PowerAuthUsers = {"*"};  ///< proxy-mode users allowed to write
+  std::vector<std::string> PowerAuthGroups;  ///< proxy mode: members of these OS groups may write
+  int AccessTokenUseExpirySeconds = 60;      ///< token mode: a fresh token must be acquired in time
+  int AccessTokenExpiryMinutes = 1440;       ///< token mode: lifetime of an acquired token
+  // ---- HTTPS ----
+  bool UseSSL = false;            ///< serve HTTPS with SSLCertFile/SSLPrivateKeyFile
+  bool SSLSkipVerify = false;     ///< do not verify peer certificates (client side of TLS)
+  std::string SSLPrivateKeyFile;  ///< PEM private key of the HTTPS server
+  std::string SSLCertFile;        ///< PEM certificate (chain) of the HTTPS server
+  std::string SSLCAFile;          ///< CA bundle verifying client certificates (mutual TLS)
+  bool UseMutualTLS = false;      ///< require a client certificate signed by SSLCAFile
+  std::vector<std::string> SSLValidOUs;  ///< mutual TLS: client certificate OUs accepted
+  bool StatusOUVerify = false;  ///< mutual TLS: also check the OU on the status endpoints
   bool ReadOnly = false;                            ///< refuse every mutating API call
   bool Debug = false;                               ///< debug-level logging
 
@@ -49,6 +61,11 @@ struct Config {
   /// Fail backend writes on a read-only server (helps when the backend itself fails over).
   bool MySQLOrchestratorRejectReadOnly = false;
   int MySQLConnectTimeoutSeconds = 2;  ///< connect timeout, backend and topology
+  std::string MySQLOrchestratorSSLPrivateKeyFile;  ///< client key for TLS to the backend
+  std::string MySQLOrchestratorSSLCertFile;        ///< client certificate for TLS to the backend
+  std::string MySQLOrchestratorSSLCAFile;          ///< CA verifying the backend; set = TLS on
+  bool MySQLOrchestratorSSLSkipVerify = false;     ///< TLS without verifying the backend
+  bool MySQLOrchestratorUseMutualTLS = false;      ///< TLS to the backend (with client cert)
 
   // ---- topology servers (the MySQL/MariaDB servers being managed) ----
   std::string MySQLTopologyUser;
@@ -65,6 +82,12 @@ struct Config {
   std::string MySQLReplicationUser;
   std::string MySQLReplicationPassword;  ///< project key; secret; ${ENV} is expanded
   bool UseSuperReadOnly = false;         ///< also toggle super_read_only (MySQL only)
+  std::string MySQLTopologySSLPrivateKeyFile;  ///< client key for TLS to topology servers
+  std::string MySQLTopologySSLCertFile;        ///< client certificate for TLS to topology servers
+  std::string MySQLTopologySSLCAFile;          ///< CA verifying topology servers
+  bool MySQLTopologySSLSkipVerify = false;     ///< TLS without verifying topology servers
+  bool MySQLTopologyUseMutualTLS = false;      ///< TLS to topology servers (with client cert)
+  bool MySQLTopologyUseMixedTLS = true;        ///< try TLS, fall back to plain per server
 
   // ---- discovery ----
   int InstancePollSeconds = 5;             ///< probe interval per instance
@@ -172,7 +195,12 @@ struct Config {
   /// Lease length after which another node takes over (upstream: fixed 5 s). 1.5 s keeps a
   /// leader takeover under 2 s.
   int ElectionLeaseMilliseconds = 1200;
-  int HTTPThreads = 8;         ///< HTTP worker threads
+  /// Requests that may run long operations (mutations) at once; more wait briefly, then get
+  /// an error. Reads and health checks never wait for these slots.
+  int HTTPThreads = 8;
+  /// Open HTTP connections served at once (each holds a thread while open, keep-alive
+  /// included). Beyond it only health, leader-check and lb-check are answered.
+  int HTTPMaxConnections = 256;
   bool MetricsEnabled = true;  ///< serve Prometheus metrics
 };
 

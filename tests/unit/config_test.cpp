@@ -239,7 +239,7 @@ TEST_CASE("unknown keys are warned about one by one and do not stop loading") {
 }
 
 TEST_CASE("upstream keys for unsupported features get their own warning") {
-  auto r = load_config_text(with_backend(R"("AutoPseudoGTID": true, "UseSSL": false)"), "u.json");
+  auto r = load_config_text(with_backend(R"("AutoPseudoGTID": true, "RaftBind": "x")"), "u.json");
   REQUIRE_MESSAGE(r.ok, r.error);
   REQUIRE(r.warnings.size() == 2);
   CHECK(contains(r.warnings[0], "\"AutoPseudoGTID\" in u.json is an upstream feature"));
@@ -504,6 +504,7 @@ TEST_CASE("docs/configuration.md lists every key with its actual default") {
                                               "HookTimeoutSeconds",
                                               "DeadInstanceBackoffMaxSeconds",
                                               "HTTPThreads",
+                                              "HTTPMaxConnections",
                                               "MetricsEnabled",
                                               "MySQLReplicationUser",
                                               "MySQLReplicationPassword"};
