@@ -34,7 +34,7 @@ std::optional<std::vector<model::ReplicationAnalysis>> current_analysis(
                         model::analysis_settings(*ctx.config));
 }
 
-void register_analysis_routes(httplib::Server& srv, const ApiContext& ctx, const std::string& api) {
+void register_analysis_routes(Router& srv, const ApiContext& ctx, const std::string& api) {
   srv.Get(api + "/replication-analysis", [&ctx](const httplib::Request&, httplib::Response& res) {
     if (auto rows = current_analysis(ctx, res)) respond_ok(res, "Analysis", analyses_json(*rows));
   });

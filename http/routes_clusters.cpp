@@ -40,7 +40,7 @@ model::RenderOptions render_options(const ApiContext& ctx) {
 
 }  // namespace
 
-void register_cluster_routes(httplib::Server& srv, const ApiContext& ctx, const std::string& api) {
+void register_cluster_routes(Router& srv, const ApiContext& ctx, const std::string& api) {
   const std::string seg = std::string("/") + kSegment;
 
   srv.Get(api + "/cluster" + seg, [&ctx](const httplib::Request& req, httplib::Response& res) {
@@ -121,7 +121,7 @@ void register_cluster_routes(httplib::Server& srv, const ApiContext& ctx, const 
   srv.Get(api + "/topology-tags" + seg, topology(false, true));
 }
 
-void register_misc_routes(httplib::Server& srv, const ApiContext& ctx, const std::string& api) {
+void register_misc_routes(Router& srv, const ApiContext& ctx, const std::string& api) {
   auto ok = [&ctx](const httplib::Request&, httplib::Response& res) {
     if (ctx.ready && !ctx.ready->load())
       return respond_json(res, json_string("Not ready: deploying the backend schema"), 503);

@@ -55,7 +55,7 @@ void audit(const ApiContext& ctx, int page, std::optional<std::string> cluster,
 
 }  // namespace
 
-void register_detection_routes(httplib::Server& srv, const ApiContext& ctx,
+void register_detection_routes(Router& srv, const ApiContext& ctx,
                                const std::string& api) {
   srv.Get(api + "/audit-failure-detection",
           [&ctx](const httplib::Request&, httplib::Response& res) {

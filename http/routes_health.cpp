@@ -94,12 +94,12 @@ void leader_check(const ApiContext& ctx, int not_leader_status, httplib::Respons
 
 }  // namespace
 
-void register_health_routes(httplib::Server& srv, const ApiContext& ctx, const std::string& api) {
+void register_health_routes(Router& srv, const ApiContext& ctx, const std::string& api) {
   auto h = [&ctx](const httplib::Request&, httplib::Response& res) { health(ctx, res); };
   srv.Get(api + "/health", h);
   srv.Get(api + "/status", h);
   if (!ctx.config->StatusEndpoint.empty() && ctx.config->StatusEndpoint != "/api/status")
-    srv.Get(ctx.config->URLPrefix + ctx.config->StatusEndpoint, h);
+    srv.Get(ctx.config->URLPrefix + ctx.config->StatusEndpoint, h, "status");
 
   auto lc = [&ctx](const httplib::Request&, httplib::Response& res) {
     leader_check(ctx, 404, res);

@@ -31,7 +31,7 @@ actors::ProbeResultPtr probe_via_discovery(const ApiContext& ctx, const model::I
 
 }  // namespace
 
-void register_instance_routes(httplib::Server& srv, const ApiContext& ctx, const std::string& api) {
+void register_instance_routes(Router& srv, const ApiContext& ctx, const std::string& api) {
   const std::string hp = std::string("/") + kSegment + "/" + kSegment;
 
   srv.Get(api + "/discover" + hp, [&ctx](const httplib::Request& req, httplib::Response& res) {

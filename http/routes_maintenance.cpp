@@ -57,7 +57,7 @@ std::optional<int> duration_seconds(const std::string& text, httplib::Response& 
 
 }  // namespace
 
-void register_maintenance_routes(httplib::Server& srv, const ApiContext& ctx,
+void register_maintenance_routes(Router& srv, const ApiContext& ctx,
                                  const std::string& api, model::NodeIdentity node) {
   const std::string hp = std::string("/") + kSeg + "/" + kSeg;
 

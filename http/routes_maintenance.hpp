@@ -8,6 +8,7 @@
 #include <string>
 
 #include "http/api_context.hpp"
+#include "http/router.hpp"
 #include "model/node_identity.hpp"
 
 namespace orc::http {
@@ -15,7 +16,7 @@ namespace orc::http {
 /// Registers the routes under `api` (URLPrefix + "/api"). `node` is this process's identity,
 /// recorded as the processing node of the maintenance locks it takes. `ctx` must outlive the
 /// server.
-void register_maintenance_routes(httplib::Server& srv, const ApiContext& ctx,
+void register_maintenance_routes(Router& srv, const ApiContext& ctx,
                                  const std::string& api, model::NodeIdentity node);
 
 }  // namespace orc::http

@@ -23,7 +23,7 @@ void metric(std::ostringstream& o, const char* name, const char* type, const cha
 
 }  // namespace
 
-void register_metrics_routes(httplib::Server& srv, const ApiContext& ctx) {
+void register_metrics_routes(Router& srv, const ApiContext& ctx) {
   srv.Get(ctx.config->URLPrefix + "/metrics", [&ctx](const httplib::Request&,
                                                      httplib::Response& res) {
     std::ostringstream o;

@@ -81,7 +81,7 @@ struct OperationRoute {
 
 }  // namespace
 
-void register_operation_routes(httplib::Server& srv, const ApiContext& ctx, const std::string& api,
+void register_operation_routes(Router& srv, const ApiContext& ctx, const std::string& api,
                                model::NodeIdentity node, storage::MysqlEndpoint topology_endpoint) {
   for (const auto& spec : storage::replication_operations()) {
     OperationRoute route{&ctx, node, topology_endpoint, &spec};

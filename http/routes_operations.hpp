@@ -11,6 +11,7 @@
 #include <string>
 
 #include "http/api_context.hpp"
+#include "http/router.hpp"
 #include "model/node_identity.hpp"
 #include "storage/backend.hpp"
 
@@ -22,7 +23,7 @@ namespace orc::http {
 /// handler's thread on a short-lived session of its own, the lock rows and the instance write
 /// go through ctx.run_storage_job. On success: {Code:OK, Message:"<done>: host:port",
 /// Details:<instance probed afresh>}. `ctx` must outlive the server.
-void register_operation_routes(httplib::Server& srv, const ApiContext& ctx, const std::string& api,
+void register_operation_routes(Router& srv, const ApiContext& ctx, const std::string& api,
                                model::NodeIdentity node, storage::MysqlEndpoint topology_endpoint);
 
 }  // namespace orc::http

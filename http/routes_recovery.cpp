@@ -136,7 +136,7 @@ std::string filters_json(const model::Config& cfg) {
 
 }  // namespace
 
-void register_recovery_routes(httplib::Server& srv, const ApiContext& ctx, const std::string& api) {
+void register_recovery_routes(Router& srv, const ApiContext& ctx, const std::string& api) {
   const std::string seg = kSegment;
   const std::string key = seg + "/" + seg;
   for (const char* name : {"recover", "recover-lite"}) {

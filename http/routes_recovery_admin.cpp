@@ -11,6 +11,7 @@
 
 #include "http/json_encode.hpp"
 #include "http/json_recovery.hpp"
+#include "http/auth.hpp"
 #include "http/routes.hpp"
 #include "storage/candidate_dao.hpp"
 #include "storage/cluster_dao.hpp"
@@ -81,42 +82,6 @@ std::optional<int64_t> parse_number(const std::string& text) {
   return std::stoll(text);
 }
 
-std::string base64_decode(const std::string& in) {
-  static const std::string alphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  unsigned buffer = 0;
-  int bits = 0;
-  for (char c : in) {
-    auto at = alphabet.find(c);
-    if (at == std::string::npos) break;  // '=' padding or garbage ends the value
-    buffer = (buffer << 6) | static_cast<unsigned>(at);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((buffer >> bits) & 0xFF));
-    }
-  }
-  return out;
-}
-
-/// Who acknowledges, as upstream's getUserId: the AuthUserHeader value in "proxy" mode, the
-/// basic-auth user in "basic"/"multi" mode, else "orchestrator" (the service's owner name).
-std::string request_user(const ApiContext& ctx, const httplib::Request& req) {
-  const auto& method = ctx.config->AuthenticationMethod;
-  std::string user;
-  if (method == "proxy") {
-    user = req.get_header_value(ctx.config->AuthUserHeader.c_str());
-  } else if (method == "basic" || method == "multi") {
-    const auto auth = req.get_header_value("Authorization");
-    if (auth.compare(0, 6, "Basic ") == 0) {
-      auto decoded = base64_decode(auth.substr(6));
-      user = decoded.substr(0, decoded.find(':'));
-    }
-  }
-  return user.empty() ? "orchestrator" : user;
-}
-
 std::string trimmed(const std::string& text) {
   auto begin = text.find_first_not_of(" \t\r\n");
   if (begin == std::string::npos) return "";
@@ -157,7 +122,7 @@ void acknowledge(const ApiContext& ctx, const httplib::Request& req, httplib::Re
                  const ScopeFn& scope_of) {
   const auto comment = trimmed(req.get_param_value("comment"));
   if (comment.empty()) return respond_error(res, "No acknowledge comment given");
-  const auto by = request_user(ctx, req);
+  const auto by = request_user(*ctx.config, req);
   int count = 0;
   if (!run(ctx, res, "acknowledge recoveries", [&](soci::session& s, std::string& why) {
         if (auto scope = scope_of(s, why))
@@ -207,7 +172,7 @@ void audit_page(const ApiContext& ctx, const httplib::Request& req, httplib::Res
 
 }  // namespace
 
-void register_recovery_admin_routes(httplib::Server& srv, const ApiContext& ctx,
+void register_recovery_admin_routes(Router& srv, const ApiContext& ctx,
                                     const std::string& api) {
   const std::string seg = kSegment;
   auto m = [](const httplib::Request& req, int i) { return req.matches[i].str(); };

@@ -6,7 +6,9 @@
 #include <string>
 #include <thread>
 
+#include "http/access_guard.hpp"
 #include "http/api_context.hpp"
+#include "http/router.hpp"
 
 namespace orc::http {
 
@@ -26,10 +28,15 @@ class ApiServer {
 
  private:
   ApiContext ctx_;
+  std::unique_ptr<AccessGuard> guard_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   int port_ = 0;
 };
+
+/// Registers every route of the API on `srv`. Throws std::logic_error for a route whose access
+/// class http/route_access.cpp does not define.
+void register_all_routes(Router& srv, const ApiContext& ctx);
 
 /// Splits ListenAddress into host and port: ":3000" -> ("0.0.0.0", 3000).
 bool parse_listen_address(const std::string& address, std::string& host, int& port);

@@ -441,7 +441,8 @@ struct RoutesFixture {
     ctx.storage = orc::actors::spawn_storage(*system, settings);
     ctx.snapshots = settings.snapshots;
     ctx.config = std::make_shared<const orc::model::Config>();
-    orc::http::register_maintenance_routes(server, ctx, "/api", node_a);
+    orc::http::Router router(&server, "");
+    orc::http::register_maintenance_routes(router, ctx, "/api", node_a);
     port = server.bind_to_any_port("127.0.0.1");
     REQUIRE(port > 0);
     thread = std::thread([this] { server.listen_after_bind(); });

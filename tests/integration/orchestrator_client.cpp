@@ -12,7 +12,7 @@
 
 namespace orc::test {
 
-ClientResult run_client(const std::string& apis, const std::string& args) {
+ClientResult run_client(const std::string& apis, const std::string& args, const std::string& env) {
   static const std::string client = std::string(ORC_SOURCE_DIR) + "/tools/orchestrator-client";
   char tmpl[] = "/tmp/orc-client-err-XXXXXX";
   const int fd = mkstemp(tmpl);
@@ -20,7 +20,7 @@ ClientResult run_client(const std::string& apis, const std::string& args) {
   close(fd);
   ClientResult r;
   r.out = run_command(
-      "ORCHESTRATOR_API=" + shell_quote(apis) + " " + client + " " + args + " 2>" + tmpl, &r.code);
+      env + " ORCHESTRATOR_API=" + shell_quote(apis) + " " + client + " " + args + " 2>" + tmpl, &r.code);
   std::ifstream in(tmpl);
   std::stringstream ss;
   ss << in.rdbuf();

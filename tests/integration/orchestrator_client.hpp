@@ -11,7 +11,9 @@ struct ClientResult {
   std::string err;
 };
 
-/// Runs the client with ORCHESTRATOR_API=APIS and ARGS (already shell-quoted where needed).
-ClientResult run_client(const std::string& apis, const std::string& args);
+/// Runs the client with ORCHESTRATOR_API=APIS and ARGS (already shell-quoted where needed);
+/// ENV holds more "NAME=value" assignments (shell-quoted), e.g. ORCHESTRATOR_AUTH_USER=x.
+ClientResult run_client(const std::string& apis, const std::string& args,
+                        const std::string& env = "");
 
 }  // namespace orc::test

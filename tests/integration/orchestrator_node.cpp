@@ -31,6 +31,33 @@ HttpReply http_get(int port, const std::string& path, int timeout_ms) {
   return out;
 }
 
+HttpReply http_request(int port, const std::string& path, const HttpOptions& options) {
+  std::unique_ptr<httplib::ClientImpl> cli;
+  if (options.tls) {
+    auto ssl = std::make_unique<httplib::SSLClient>("127.0.0.1", port, options.cert_file,
+                                                     options.key_file);
+    if (options.ca_file.empty()) {
+      ssl->enable_server_certificate_verification(false);
+    } else {
+      ssl->set_ca_cert_path(options.ca_file.c_str());
+      ssl->enable_server_certificate_verification(true);
+    }
+    cli = std::move(ssl);
+  } else {
+    cli = std::make_unique<httplib::ClientImpl>("127.0.0.1", port);
+  }
+  cli->set_connection_timeout(0, options.timeout_ms * 1000);
+  cli->set_read_timeout(options.timeout_ms / 1000, (options.timeout_ms % 1000) * 1000);
+  if (!options.user.empty()) cli->set_basic_auth(options.user.c_str(), options.password.c_str());
+  httplib::Headers headers(options.headers.begin(), options.headers.end());
+  HttpReply out;
+  if (auto res = cli->Get(path.c_str(), headers)) {
+    out.status = res->status;
+    out.body = res->body;
+  }
+  return out;
+}
+
 std::string node_config_json(int backend_port, int http_port,
                              const std::map<std::string, std::string>& extra) {
   std::ostringstream o;
@@ -49,8 +76,9 @@ std::string node_config_json(int backend_port, int http_port,
   return o.str();
 }
 
-OrchestratorNode::OrchestratorNode(const std::string& config_json, int http_port)
-    : port_(http_port) {
+OrchestratorNode::OrchestratorNode(const std::string& config_json, int http_port,
+                                   HttpOptions client)
+    : port_(http_port), client_(std::move(client)) {
   char tmpl[] = "/tmp/orc-node-XXXXXX";
   if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
   dir_ = tmpl;
@@ -70,7 +98,9 @@ OrchestratorNode::OrchestratorNode(const std::string& config_json, int http_port
   }
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (std::chrono::steady_clock::now() < deadline) {
-    if (http_get(port_, "/api/lb-check", 200).status == 200) return;
+    auto probe = client_;
+    probe.timeout_ms = 200;
+    if (http_request(port_, "/api/lb-check", probe).status == 200) return;
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;

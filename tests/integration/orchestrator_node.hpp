@@ -19,6 +19,22 @@ int free_port();
 /// GET http://127.0.0.1:PORT/PATH with a short timeout.
 HttpReply http_get(int port, const std::string& path, int timeout_ms = 2000);
 
+/// How a test client talks to a node: credentials, extra headers, HTTPS with client
+/// certificates.
+struct HttpOptions {
+  std::string user;      ///< basic authentication when non-empty
+  std::string password;
+  std::map<std::string, std::string> headers;
+  bool tls = false;         ///< https://
+  std::string ca_file;      ///< verifies the server when set (else no verification)
+  std::string cert_file;    ///< client certificate (mutual TLS)
+  std::string key_file;
+  int timeout_ms = 2000;
+};
+
+/// GET https?://127.0.0.1:PORT/PATH with `options`.
+HttpReply http_request(int port, const std::string& path, const HttpOptions& options);
+
 /// Builds a config JSON for a node: backend on `backend_port`, topology user orc/orc_pass,
 /// ListenAddress 127.0.0.1:`http_port`, plus `extra` raw JSON members ("\"Key\": value").
 std::string node_config_json(int backend_port, int http_port,
@@ -29,7 +45,8 @@ class OrchestratorNode {
  public:
   /// Writes the config and starts `orchestrator --config F http`; waits until /api/lb-check
   /// answers (throws std::runtime_error with the log's tail if it does not within 10 s).
-  OrchestratorNode(const std::string& config_json, int http_port);
+  /// `client` is how the readiness probe and get() reach the node (credentials, TLS).
+  OrchestratorNode(const std::string& config_json, int http_port, HttpOptions client = {});
   ~OrchestratorNode();  ///< SIGTERM, then SIGKILL after 3 s; removes the temp files.
   OrchestratorNode(const OrchestratorNode&) = delete;
   OrchestratorNode& operator=(const OrchestratorNode&) = delete;
@@ -38,12 +55,13 @@ class OrchestratorNode {
   pid_t pid() const { return pid_; }
   const std::string& config_path() const { return config_path_; }
   std::string log() const;
-  HttpReply get(const std::string& path) const { return http_get(port_, path); }
+  HttpReply get(const std::string& path) const { return http_request(port_, path, client_); }
   /// kill -9 (the destructor then only cleans up).
   void kill9();
 
  private:
   int port_;
+  HttpOptions client_;
   pid_t pid_ = -1;
   std::string dir_;
   std::string config_path_;
