@@ -55,10 +55,17 @@ bool ignored(const discovery_state& st, const model::InstanceKey& key) {
   return false;
 }
 
-/// Starts watching `key` (if new, valid and not filtered) and probes it at once.
+/// Starts watching `key` (if new, valid and not filtered) and probes it at once. Hostnames
+/// outside model::valid_hostname() are never probed: probes refuse them where servers report
+/// them, but backend rows written by older versions may still hold one (and a detached
+/// replica's "//host" master is not a server to probe).
 void watch(self_ptr self, const model::InstanceKey& key) {
   auto& st = self->state;
   if (!key.valid() || st.watched.count(key) || ignored(st, key)) return;
+  if (std::string why; !model::valid_hostname(key.hostname, &why)) {
+    spdlog::debug("not watching {}: {}", model::printable(key.str()), why);
+    return;
+  }
   auto prober =
       spawn_prober(self->home_system(), key, st.settings.prober, caf::actor_cast<caf::actor>(self));
   st.watched[key].prober = prober;

@@ -44,7 +44,7 @@ std::optional<model::InstanceKey> instance_key_from_path(const std::string& host
                                                          const std::string& port,
                                                          httplib::Response& res) {
   auto p = model::parse_port(port);
-  if (host.empty() || !p) {
+  if (host.empty() || !p || !model::valid_hostname(host)) {
     respond_error(res, "Invalid instance key: " + host + ":" + port);
     return std::nullopt;
   }

@@ -5,6 +5,7 @@
 // and applyEnvironmentVariables). Pure: running the commands is actors/hook_runner.
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -51,6 +52,23 @@ struct HookContext {
 HookContext failure_hook_context(const ReplicationAnalysis& analysis,
                                  const std::string& orchestrator_host);
 
+/// Where a placeholder stands in the shell command, as far as quoting is concerned.
+enum class ShellContext {
+  Unquoted,      ///< a plain word: the value is wrapped in '...'
+  SingleQuoted,  ///< inside '...': each ' of the value becomes '\''
+  DoubleQuoted,  ///< inside "...": $ ` " \ are backslash-escaped, ! becomes "'!'"
+  AnsiC,         ///< inside $'...': \ and ' are backslash-escaped
+  /// Inside `...`, a comment, a here-document, or right after a backslash: contexts whose
+  /// quoting is not tracked, where every byte outside the inert set becomes '_'.
+  Opaque,
+};
+
+/// `value` as it must be written in `ctx` so the shell reads it back verbatim and runs
+/// nothing from it. A value made only of bytes that are inert in every context (letters,
+/// digits, `. _ : , / @ % + = -`; host names, ports, counts, "host:port" lists) is returned
+/// unchanged in every context, so templates render exactly as upstream's for such values.
+std::string quote_for_shell(std::string_view value, ShellContext ctx);
+
 /// Replaces every placeholder of contract §F.4 in `command`: {failureType} {instanceType}
 /// {isMaster} {isCoMaster} {failureDescription} {command} {failedHost} {failedPort}
 /// {failureCluster} {failureClusterAlias} {failureClusterDomain} {countSlaves} {countReplicas}
@@ -59,12 +77,13 @@ HookContext failure_hook_context(const ReplicationAnalysis& analysis,
 /// {successorAlias} {lostSlaves} {lostReplicas} {countLostReplicas} {slaveHosts}
 /// {replicaHosts}. Key lists are comma-joined host:port.
 ///
-/// Values are inserted verbatim, without shell quoting, exactly as upstream does: a hook sees
-/// host names, aliases and the failure description unescaped, so hook authors quote the
-/// placeholders themselves ("'{failedHost}'") or read the ORC_* variables instead. Unlike
-/// upstream's chain of string replacements, the substitution is a single pass: text coming
-/// from a value (an alias containing "{failedHost}") is not expanded again. Unknown
-/// `{names}` are left as they are.
+/// Unlike upstream, which pastes values verbatim, each value is quoted for the shell context
+/// its placeholder stands in (quote_for_shell; the command runs under `bash -c`), because the
+/// values come from what servers report about themselves: a replica's report_host of
+/// "x;touch /f" must not run anything on this host. Common values render exactly as upstream
+/// (see quote_for_shell). The substitution is a single pass: text coming from a value (an
+/// alias containing "{failedHost}") is not expanded again. Unknown `{names}` are left as
+/// they are.
 std::string expand_hook_placeholders(const std::string& command, const HookContext& ctx);
 
 /// The ORC_* variables of contract §F.4, in upstream's order: ORC_FAILURE_TYPE,
@@ -75,6 +94,8 @@ std::string expand_hook_placeholders(const std::string& command, const HookConte
 /// ORC_LOST_REPLICAS, ORC_REPLICA_HOSTS, ORC_RECOVERY_UID and, only when there is a successor,
 /// ORC_SUCCESSOR_HOST, ORC_SUCCESSOR_PORT, ORC_SUCCESSOR_BINLOG_COORDINATES (only when known)
 /// and ORC_SUCCESSOR_ALIAS. The hook process gets these on top of the service's environment.
+/// Values are raw: the environment is not parsed by the shell, so a hook that reads
+/// "$ORC_FAILED_HOST" (quoted) gets the exact value.
 std::vector<std::pair<std::string, std::string>> hook_environment(const HookContext& ctx);
 
 }  // namespace orc::model

@@ -7,7 +7,67 @@
 
 namespace orc::model {
 
-namespace {}  // namespace
+namespace {
+
+bool is_alnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+bool host_char(char c) {
+  return is_alnum(c) || c == '.' || c == '-' || c == '_' || c == ':' || c == '%';
+}
+
+bool alias_char(char c) {
+  return host_char(c) || c == '@' || c == '/' || c == '+' || c == '=' || c == ',';
+}
+
+/// The common checks: length, no leading '-', every character allowed.
+bool check_name(std::string_view text, const char* what, bool (*allowed)(char), std::string* why) {
+  auto fail = [&](std::string reason) {
+    if (why) *why = std::string(what) + " '" + printable(text) + "' " + reason;
+    return false;
+  };
+  if (text.empty()) return fail("is empty");
+  if (text.size() > kMaxHostnameLength)
+    return fail("is longer than " + std::to_string(kMaxHostnameLength) + " bytes");
+  if (text.front() == '-') return fail("starts with '-'");
+  for (char c : text) {
+    if (!allowed(c)) return fail("contains the character '" + printable(std::string(1, c)) + "'");
+  }
+  return true;
+}
+
+}  // namespace
+
+bool valid_hostname(std::string_view host, std::string* why) {
+  if (!check_name(host, "hostname", host_char, why)) return false;
+  if (host.find('%') != std::string_view::npos && host.find(':') == std::string_view::npos) {
+    if (why) *why = "hostname '" + printable(host) + "' has '%' but is no IPv6 address";
+    return false;
+  }
+  return true;
+}
+
+bool valid_alias(std::string_view alias, std::string* why) {
+  return alias.empty() || check_name(alias, "alias", alias_char, why);
+}
+
+std::string printable(std::string_view text, std::size_t max) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (out.size() >= max) return out + "...";
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c < 0x7f && c != '\\') {
+      out += static_cast<char>(c);
+    } else {
+      static const char* hex = "0123456789abcdef";
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
 
 std::string InstanceKey::str() const {
   return hostname + ":" + std::to_string(port);
@@ -75,6 +135,8 @@ std::optional<InstanceKey> parse_instance_key(std::string_view text, int default
     }
   }
   if (host.empty()) return fail("empty hostname in instance key");
+  std::string why;
+  if (!valid_hostname(host, &why)) return fail("invalid instance key: " + why);
   InstanceKey key{std::string(host), default_port};
   if (!port_text.empty()) {
     auto p = parse_port(port_text);

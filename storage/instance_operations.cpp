@@ -59,17 +59,28 @@ ReplicaFacts require_replica(soci::session& s, const Dialect& d) {
 
 /// CHANGE MASTER TO MASTER_HOST=.., MASTER_PORT=.. (source terms on MySQL 8.0.23+), plus the
 /// executed coordinates under file/pos positioning, since a host change resets them.
-std::string change_host_statement(const Dialect& d, const ReplicaFacts& f,
+/// Both values come from the server's own SHOW SLAVE STATUS; quote_sql_string makes them
+/// literals in any sql_mode, asking the session's mode only when a value needs it.
+std::string change_host_statement(soci::session& s, const Dialect& d, const ReplicaFacts& f,
                                   const std::string& host) {
+  bool nbe = false;
+  if (needs_sql_mode(host) || needs_sql_mode(f.exec_file))
+    nbe = guarded("reading sql_mode", [&] { return session_no_backslash_escapes(s); });
   const bool source = d.uses_source_options();
   const std::string p = source ? "SOURCE_" : "MASTER_";
   std::string sql = source ? "CHANGE REPLICATION SOURCE TO " : "CHANGE MASTER TO ";
-  sql += p + "HOST=" + quote_sql_string(host) + ", " + p + "PORT=" + std::to_string(f.master_port);
+  sql += p + "HOST=" + quote_sql_string(host, nbe) + ", " + p +
+         "PORT=" + std::to_string(f.master_port);
   if (!f.gtid_positioning && !f.exec_file.empty() && !f.exec_pos.empty()) {
-    sql += ", " + p + "LOG_FILE=" + quote_sql_string(f.exec_file);
+    sql += ", " + p + "LOG_FILE=" + quote_sql_string(f.exec_file, nbe);
     sql += ", " + p + "LOG_POS=" + std::to_string(std::stoull(f.exec_pos));
   }
   return sql;
+}
+
+/// A CHANGE MASTER built here carries no password: its text may be reported.
+void exec_change(soci::session& s, const std::string& sql) {
+  guarded(sql, [&] { execute_verbatim(s, sql); });
 }
 
 }  // namespace
@@ -129,7 +140,7 @@ void detach_master_host(soci::session& s, const Dialect& d) {
   exec(s, d.stop_replica());
   // Read again: the executed position may have moved until the SQL thread stopped.
   f = require_replica(s, d);
-  exec(s, change_host_statement(d, f, "//" + f.master_host));
+  exec_change(s, change_host_statement(s, d, f, "//" + f.master_host));
 }
 
 void reattach_master_host(soci::session& s, const Dialect& d) {
@@ -137,7 +148,7 @@ void reattach_master_host(soci::session& s, const Dialect& d) {
   if (!f.detached()) throw OperationError("instance does not seem to be detached");
   exec(s, d.stop_replica());
   f = require_replica(s, d);
-  exec(s, change_host_statement(d, f, f.master_host.substr(2)));
+  exec_change(s, change_host_statement(s, d, f, f.master_host.substr(2)));
   exec(s, d.start_replica());
 }
 

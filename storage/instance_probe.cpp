@@ -4,11 +4,14 @@
 #include <cstdio>
 #include <ctime>
 #include <exception>
+#include <mutex>
 #include <optional>
 #include <regex>
 #include <stdexcept>
+#include <unordered_map>
 
 #include <soci/mysql/soci-mysql.h>
+#include <spdlog/spdlog.h>
 
 #include "storage/mysql_dialect.hpp"
 
@@ -114,6 +117,22 @@ std::optional<std::optional<std::string>> query_scalar(soci::session& s, const s
   return cell_text(*it, 0);  // the mysql backend stores whole results: no draining needed
 }
 
+/// Logs a refused server-supplied name at most once per 10 minutes per message: probes repeat
+/// every poll interval, and the message names the server and the refused value.
+void log_refusal(const std::string& message) {
+  static std::mutex mutex;
+  static std::unordered_map<std::string, Clock::time_point> last_logged;
+  const auto now = Clock::now();
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (last_logged.size() > 10000) last_logged.clear();
+    auto [it, fresh] = last_logged.emplace(message, now);
+    if (!fresh && now - it->second < std::chrono::minutes(10)) return;
+    it->second = now;
+  }
+  spdlog::warn("{}", message);
+}
+
 /// The first capture group of `pattern` in `text`; "" when it does not match.
 std::string first_capture(const std::string& pattern, const std::string& text) {
   std::smatch m;
@@ -177,11 +196,15 @@ class Prober {
     }
     apply_gtid_vars(inst_, vars_);
     dialect_.emplace(*version);
-    resolve_hostname();
+    if (!resolve_hostname()) {
+      r_.error = r_.warnings.back();
+      return false;
+    }
     return true;
   }
 
-  void resolve_hostname() {
+  /// False (with the reason in r_.error) when the server names itself with an invalid host.
+  bool resolve_hostname() {
     const std::string& method = opt_.hostname_resolve_method;
     std::string name;
     if (method == "@@hostname") {
@@ -191,7 +214,20 @@ class Prober {
     } else if (method != "none" && !method.empty()) {
       r_.warnings.push_back("unknown hostname_resolve_method '" + method + "': keeping key");
     }
+    std::string why;
+    if (!name.empty() && !model::valid_hostname(name, &why)) {
+      refuse(method + ": " + why + "; instance not discovered");
+      return false;
+    }
     if (!name.empty()) inst_.key.hostname = name;
+    return true;
+  }
+
+  /// Records a refused server-supplied name: a warning of this probe, and a (rate-limited) log.
+  void refuse(const std::string& what) {
+    std::string message = "refused from " + inst_.key.str() + ": " + what;
+    log_refusal(message);
+    r_.warnings.push_back(std::move(message));
   }
 
   void read_mandatory() {
@@ -213,17 +249,25 @@ class Prober {
       apply_master_status(inst_, {});
     }
     apply_replica_status(inst_, rows(d.show_replica_status(), d.show_replica_status()), d);
+    if (auto why = refused_master_host(inst_); !why.empty()) {
+      refuse(why + "; master not followed, instance not discovered");
+      throw std::runtime_error(r_.warnings.back());
+    }
 
     std::vector<model::InstanceKey> replicas;
+    std::vector<std::string> refused;
     if (opt_.discover_by_show_slave_hosts) {
-      replicas = parse_replica_hosts(rows(d.show_replica_hosts(), d.show_replica_hosts()));
+      replicas =
+          parse_replica_hosts(rows(d.show_replica_hosts(), d.show_replica_hosts()), &refused);
     }
     // MariaDB counts binlog dump threads: with none there is nothing in the processlist.
     auto dump_threads = parse_int(row_value(status, "Slaves_connected"));
     if (replicas.empty() && (!dump_threads || *dump_threads > 0)) {
       replicas = parse_processlist_replica_hosts(
-          rows("reading replica connections", d.processlist_replica_hosts()), inst_.key.port);
+          rows("reading replica connections", d.processlist_replica_hosts()), inst_.key.port,
+          &refused);
     }
+    for (const auto& why : refused) refuse(why);
     // The processlist only gives the replica's IP and assumes the master's port (upstream's
     // rule), which names the master itself when replicas share its host: never list oneself.
     replicas.erase(std::remove(replicas.begin(), replicas.end(), inst_.key), replicas.end());
@@ -261,6 +305,14 @@ class Prober {
     }
   }
 
+  /// Aliases reach hook commands and logs: one outside model::valid_alias() is dropped.
+  void drop_invalid_alias(const char* what, std::string& alias) {
+    std::string why;
+    if (model::valid_alias(alias, &why)) return;
+    refuse(std::string(what) + ": " + why + "; alias dropped");
+    alias.clear();
+  }
+
   void read_optional() {
     if (auto v = optional_scalar("ReplicationLagQuery", opt_.lag_query)) {
       inst_.replication_lag_seconds = parse_lag_seconds(*v);
@@ -273,6 +325,8 @@ class Prober {
     detect("DetectInstanceAliasQuery", opt_.detect_instance_alias_query, "", inst_.instance_alias);
     detect("DetectClusterAliasQuery", opt_.detect_cluster_alias_query, "",
            inst_.suggested_cluster_alias);
+    drop_invalid_alias("DetectInstanceAliasQuery", inst_.instance_alias);
+    drop_invalid_alias("DetectClusterAliasQuery", inst_.suggested_cluster_alias);
     detect("DetectPromotionRuleQuery", opt_.detect_promotion_rule_query, "",
            r_.detected_promotion_rule);
     if (auto v =
@@ -332,6 +386,24 @@ Row read_global_variables(soci::session& s, const model::ServerVersion* flavour_
     }
   }
   return vars;
+}
+
+bool session_no_backslash_escapes(soci::session& s) {
+  auto mode = query_scalar(s, "SELECT @@SESSION.sql_mode");
+  return mode && *mode && sql_mode_has_no_backslash_escapes(**mode);
+}
+
+void execute_verbatim(soci::session& s, const std::string& sql) {
+  if (s.get_backend() == nullptr || s.get_backend_name() != "mysql") {
+    s << sql;  // not MySQL (tests): SOCI's own path
+    return;
+  }
+  auto* backend = static_cast<soci::mysql_session_backend*>(s.get_backend());
+  MYSQL* conn = backend->conn_;
+  if (mysql_real_query(conn, sql.data(), static_cast<unsigned long>(sql.size())) != 0)
+    throw soci::mysql_soci_error(mysql_error(conn), static_cast<int>(mysql_errno(conn)));
+  // A statement with a result set would leave it pending; drain it to keep the session usable.
+  if (MYSQL_RES* res = mysql_store_result(conn)) mysql_free_result(res);
 }
 
 Rows query_rows(soci::session& s, const std::string& sql) {

@@ -72,6 +72,19 @@ ProbeResult probe_instance(soci::session& s, const model::InstanceKey& key,
 Row read_global_variables(soci::session& s, const model::ServerVersion* flavour_hint,
                           int& statements);
 
+/// Whether this session reads '...' literals without backslash escapes (NO_BACKSLASH_ESCAPES
+/// in @@SESSION.sql_mode, set by the server's global sql_mode at connect time). One round
+/// trip: callers ask only when a value needs it (needs_sql_mode in mysql_dialect.hpp).
+/// Throws on failure.
+bool session_no_backslash_escapes(soci::session& s);
+
+/// Sends one statement that returns no rows exactly as written (mysql_real_query). SOCI's
+/// own statement parser reads ":name" as a placeholder and tracks quotes assuming backslash
+/// escapes, so a CHANGE MASTER whose password holds "\'" under NO_BACKSLASH_ESCAPES, or
+/// ":x", could be mangled. Throws soci::mysql_soci_error (with the server's error number)
+/// on failure; the message is the server's, which may quote the statement.
+void execute_verbatim(soci::session& s, const std::string& sql);
+
 /// Runs one statement and returns every row with all values converted to text (NULL ->
 /// nullopt), whatever SOCI's column types are. Throws (soci::soci_error) on failure.
 Rows query_rows(soci::session& s, const std::string& sql);

@@ -1,6 +1,7 @@
 #include "storage/mysql_dialect.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <utility>
@@ -12,39 +13,38 @@ std::string quote_sql_string(std::string_view text, bool no_backslash_escapes) {
   out.reserve(text.size() + 2);
   out += '\'';
   for (char c : text) {
-    if (no_backslash_escapes) {
-      if (c == '\'') out += '\'';
+    if (c == '\'') {
+      out += "''";
+    } else if (c == '\\' && !no_backslash_escapes) {
+      out += "\\\\";
+    } else if (c == '\0' && !no_backslash_escapes) {
+      out += "\\0";
+    } else {
       out += c;
-      continue;
-    }
-    switch (c) {
-      case '\0':
-        out += "\\0";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\x1a':
-        out += "\\Z";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\'':
-        out += "\\'";
-        break;
-      case '"':
-        out += "\\\"";
-        break;
-      default:
-        out += c;
     }
   }
   out += '\'';
   return out;
+}
+
+bool needs_sql_mode(std::string_view text) {
+  return text.find('\\') != std::string_view::npos || text.find('\0') != std::string_view::npos;
+}
+
+bool sql_mode_has_no_backslash_escapes(std::string_view sql_mode) {
+  constexpr std::string_view kMode = "NO_BACKSLASH_ESCAPES";
+  std::size_t start = 0;
+  while (start <= sql_mode.size()) {
+    auto comma = sql_mode.find(',', start);
+    auto item = sql_mode.substr(start, comma == std::string_view::npos ? comma : comma - start);
+    if (item.size() == kMode.size() &&
+        std::equal(item.begin(), item.end(), kMode.begin(),
+                   [](char a, char b) { return std::toupper(static_cast<unsigned char>(a)) == b; }))
+      return true;
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return false;
 }
 
 const ReplicaStatusColumns& legacy_replica_status_columns() {
@@ -152,15 +152,26 @@ std::optional<std::string> Dialect::change_master_to(const ChangeMasterOptions& 
     return fail("change master: file/pos positioning needs binlog coordinates");
   }
 
+  const std::string* texts[] = {&opt.host, &opt.user, &opt.password,
+                                opt.coordinates ? &opt.coordinates->log_file : &opt.host};
+  for (const std::string* t : texts) {
+    if (!opt.no_backslash_escapes && needs_sql_mode(*t))
+      return fail(
+          "change master: a value contains a backslash or NUL and the session's sql_mode "
+          "is unknown");
+  }
+  const bool nbe = opt.no_backslash_escapes.value_or(false);
+  auto quote = [nbe](const std::string& text) { return quote_sql_string(text, nbe); };
+
   const bool source = uses_source_options();
   const std::string p = source ? "SOURCE_" : "MASTER_";
   std::string sql = source ? "CHANGE REPLICATION SOURCE TO " : "CHANGE MASTER TO ";
-  sql += p + "HOST=" + quote_sql_string(opt.host);
+  sql += p + "HOST=" + quote(opt.host);
   sql += ", " + p + "PORT=" + std::to_string(opt.port);
-  if (!opt.user.empty()) sql += ", " + p + "USER=" + quote_sql_string(opt.user);
-  if (!opt.password.empty()) sql += ", " + p + "PASSWORD=" + quote_sql_string(opt.password);
+  if (!opt.user.empty()) sql += ", " + p + "USER=" + quote(opt.user);
+  if (!opt.password.empty()) sql += ", " + p + "PASSWORD=" + quote(opt.password);
   if (opt.coordinates) {
-    sql += ", " + p + "LOG_FILE=" + quote_sql_string(opt.coordinates->log_file);
+    sql += ", " + p + "LOG_FILE=" + quote(opt.coordinates->log_file);
     sql += ", " + p + "LOG_POS=" + std::to_string(opt.coordinates->log_pos);
   }
   if (version_.is_mariadb()) {
@@ -183,17 +194,15 @@ std::string Dialect::executed_gtid_query() const {
                                : "SELECT @@global.gtid_executed";
 }
 
-std::string Dialect::wait_for_gtid(const std::string& position,
-                                   std::chrono::milliseconds timeout) const {
+std::string Dialect::wait_for_gtid(std::chrono::milliseconds timeout) const {
   const long long ms = std::max<long long>(0, timeout.count());
   if (version_.is_mariadb()) {
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%lld.%03lld", ms / 1000, ms % 1000);
-    return "SELECT MASTER_GTID_WAIT(" + quote_sql_string(position) + ", " + seconds + ")";
+    return std::string("SELECT MASTER_GTID_WAIT(:pos, ") + seconds + ")";
   }
   const long long seconds = std::max<long long>(1, (ms + 999) / 1000);
-  return "SELECT WAIT_FOR_EXECUTED_GTID_SET(" + quote_sql_string(position) + ", " +
-         std::to_string(seconds) + ")";
+  return "SELECT WAIT_FOR_EXECUTED_GTID_SET(:pos, " + std::to_string(seconds) + ")";
 }
 
 std::optional<bool> Dialect::gtid_wait_reached(long long result) const {

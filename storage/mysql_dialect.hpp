@@ -15,11 +15,21 @@
 
 namespace orc::storage {
 
-/// Quotes `text` as a MySQL string literal: surrounding single quotes, with \0 \n \r \Z \\ \'
-/// and \" backslash-escaped like mysql_real_escape_string. Valid for any sql_mode except
-/// NO_BACKSLASH_ESCAPES; pass `no_backslash_escapes` = true for such sessions (then only the
-/// single quote is doubled).
+/// Quotes `text` as a MySQL/MariaDB string literal that reads back verbatim. A single quote
+/// is doubled (''), which means a quote in every sql_mode; every other byte is copied as it
+/// is (newlines, '"', control bytes are plain characters inside '...') except the two whose
+/// meaning depends on the session's sql_mode: a backslash is doubled and NUL written \0 when
+/// backslash escapes are on (the default), both kept as they are with NO_BACKSLASH_ESCAPES,
+/// where "\'" would end the string. So a text without backslash or NUL gives the same,
+/// correct literal whatever the mode; for one with them, pass the session's mode
+/// (session_no_backslash_escapes() in instance_probe.hpp reads it).
 std::string quote_sql_string(std::string_view text, bool no_backslash_escapes = false);
+
+/// True when quote_sql_string(text) depends on the session's sql_mode (backslash or NUL).
+bool needs_sql_mode(std::string_view text);
+
+/// Whether an @@SESSION.sql_mode value includes NO_BACKSLASH_ESCAPES.
+bool sql_mode_has_no_backslash_escapes(std::string_view sql_mode);
 
 /// Column names of SHOW SLAVE STATUS / SHOW REPLICA STATUS that were renamed in MySQL 8.0.22.
 /// Columns whose name never changed (Relay_Log_File, Last_IO_Error, Auto_Position, ...) are
@@ -93,6 +103,10 @@ struct ChangeMasterOptions {
   std::optional<model::BinlogCoordinates> coordinates;
   std::optional<int> connect_retry;        ///< seconds
   std::optional<double> heartbeat_period;  ///< seconds, millisecond resolution
+  /// The session's NO_BACKSLASH_ESCAPES (quote_sql_string). Needed only when a host, user,
+  /// password or log file name contains a backslash or NUL: change_master_to refuses such a
+  /// value while the mode is unknown rather than guess (CHANGE MASTER takes literals only).
+  std::optional<bool> no_backslash_escapes;
 };
 
 /// Statement vocabulary for one server, chosen from its version. MySQL switches to the new
@@ -125,8 +139,10 @@ class Dialect {
   /// Forgets the source entirely (RESET SLAVE ALL / RESET REPLICA ALL); needs RELOAD.
   std::string reset_replica_all() const;
   /// Builds the CHANGE statement; nullopt (reason in `error`) for an empty host, a port
-  /// outside 1..65535, negative retry/heartbeat, or file/pos positioning without coordinates
-  /// (or with use_gtid, which servers reject).
+  /// outside 1..65535, negative retry/heartbeat, file/pos positioning without coordinates
+  /// (or with use_gtid, which servers reject), or a value that needs the unknown sql_mode.
+  /// Values are quoted with quote_sql_string: CHANGE MASTER TO accepts neither bound
+  /// parameters nor expressions (hex literals, CONCAT), only plain string literals.
   std::optional<std::string> change_master_to(const ChangeMasterOptions& opt,
                                               std::string* error = nullptr) const;
 
@@ -136,13 +152,14 @@ class Dialect {
   /// neither from this server nor through its SQL thread, e.g. a replayed binlog); MySQL
   /// @@global.gtid_executed. One column.
   std::string executed_gtid_query() const;
-  /// SELECT MASTER_GTID_WAIT(pos, seconds) on MariaDB (0 reached, -1 timeout; fractional
+  /// SELECT MASTER_GTID_WAIT(:pos, seconds) on MariaDB (0 reached, -1 timeout; fractional
   /// seconds honoured; it waits for the replica's SQL thread) or
-  /// WAIT_FOR_EXECUTED_GTID_SET(set, seconds) on MySQL (0 reached, 1 timeout). MySQL gets
+  /// WAIT_FOR_EXECUTED_GTID_SET(:pos, seconds) on MySQL (0 reached, 1 timeout). MySQL gets
   /// whole seconds rounded up, at least 1: 5.7 reads the timeout as an integer and 0 there
-  /// means "wait forever". A negative timeout counts as 0. One column, read with
+  /// means "wait forever". A negative timeout counts as 0. The position is the bound
+  /// parameter `:pos` (SOCI escapes it for the session's mode). One column, read with
   /// gtid_wait_reached().
-  std::string wait_for_gtid(const std::string& position, std::chrono::milliseconds timeout) const;
+  std::string wait_for_gtid(std::chrono::milliseconds timeout) const;
   /// Interprets the result of wait_for_gtid(): true when reached, false on timeout; nullopt
   /// for any other value (NULL is mapped by the caller; it means invalid arguments).
   std::optional<bool> gtid_wait_reached(long long result) const;

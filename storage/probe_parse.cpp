@@ -116,6 +116,16 @@ std::optional<bool> parse_bool(const std::optional<std::string>& text) {
   return std::nullopt;
 }
 
+namespace {
+
+/// A reported port as an int; 0 (an invalid key) outside 0..65535, so that a 64-bit value
+/// cannot wrap into a valid-looking port (4294970602 would become 3306).
+int port_or_zero(std::optional<int64_t> port) {
+  return port && *port >= 0 && *port <= 65535 ? static_cast<int>(*port) : 0;
+}
+
+}  // namespace
+
 std::optional<int64_t> parse_lag_seconds(const std::optional<std::string>& text) {
   if (auto whole = parse_int(text)) return whole;
   if (!text || text->empty()) return std::nullopt;
@@ -123,7 +133,10 @@ std::optional<int64_t> parse_lag_seconds(const std::optional<std::string>& text)
   char* end = nullptr;
   double v = std::strtod(text->c_str(), &end);
   if (errno != 0 || end == text->c_str() || *end != '\0' || !std::isfinite(v)) return std::nullopt;
-  return static_cast<int64_t>(std::trunc(v));
+  // Converting a double outside int64's range is undefined behaviour ("1e39" from a lag query).
+  v = std::trunc(v);
+  if (v < -9223372036854775808.0 || v >= 9223372036854775808.0) return std::nullopt;
+  return static_cast<int64_t>(v);
 }
 
 std::optional<model::ServerVersion> apply_global_variables(model::Instance& inst, const Row& vars) {
@@ -201,7 +214,7 @@ void apply_replica_status(model::Instance& inst, const Row& row, const Dialect& 
   std::string host = text(&ReplicaStatusColumns::master_host);
   if (!host.empty()) {
     inst.master_key.hostname = host;
-    inst.master_key.port = static_cast<int>(number(&ReplicaStatusColumns::master_port).value_or(0));
+    inst.master_key.port = port_or_zero(number(&ReplicaStatusColumns::master_port));
     inst.is_detached_master = host.rfind("//", 0) == 0;
   }
   inst.master_uuid = text(&ReplicaStatusColumns::master_uuid);
@@ -282,19 +295,41 @@ void apply_semi_sync(model::Instance& inst, const Row& vars, const Row& status) 
   s.replica_status = is_on(stat(&SemiSyncNames::replica_status));
 }
 
-std::vector<model::InstanceKey> parse_replica_hosts(const Rows& rows) {
+namespace {
+
+/// Adds `key` unless it is invalid; a host that fails the grammar is recorded in `refused`.
+void add_replica_key(std::vector<model::InstanceKey>& keys, model::InstanceKey key,
+                     const char* source, std::vector<std::string>* refused) {
+  if (!key.valid()) return;
+  std::string why;
+  if (!model::valid_hostname(key.hostname, &why)) {
+    if (refused) refused->push_back(std::string(source) + ": " + why + "; replica not followed");
+    return;
+  }
+  keys.push_back(std::move(key));
+}
+
+void sort_unique(std::vector<model::InstanceKey>& keys) {
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+}
+
+}  // namespace
+
+std::vector<model::InstanceKey> parse_replica_hosts(const Rows& rows,
+                                                    std::vector<std::string>* refused) {
   std::vector<model::InstanceKey> keys;
   for (const auto& r : rows) {
     model::InstanceKey k{text_or_empty(row_value(r, "Host")),
-                         static_cast<int>(parse_int(row_value(r, "Port")).value_or(0))};
-    if (k.valid()) keys.push_back(std::move(k));
+                         port_or_zero(parse_int(row_value(r, "Port")))};
+    add_replica_key(keys, std::move(k), "replica host", refused);
   }
-  std::sort(keys.begin(), keys.end());
-  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  sort_unique(keys);
   return keys;
 }
 
-std::vector<model::InstanceKey> parse_processlist_replica_hosts(const Rows& rows, int master_port) {
+std::vector<model::InstanceKey> parse_processlist_replica_hosts(const Rows& rows, int master_port,
+                                                                std::vector<std::string>* refused) {
   std::vector<model::InstanceKey> keys;
   for (const auto& r : rows) {
     std::string host = text_or_empty(row_value(r, "HOST"));
@@ -303,12 +338,18 @@ std::vector<model::InstanceKey> parse_processlist_replica_hosts(const Rows& rows
     if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
       host = host.substr(1, host.size() - 2);
     }
-    model::InstanceKey k{host, master_port};
-    if (k.valid()) keys.push_back(std::move(k));
+    add_replica_key(keys, model::InstanceKey{host, master_port}, "replica connection", refused);
   }
-  std::sort(keys.begin(), keys.end());
-  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  sort_unique(keys);
   return keys;
+}
+
+std::string refused_master_host(const model::Instance& inst) {
+  std::string_view host = inst.master_key.hostname;
+  if (host.rfind("//", 0) == 0) host.remove_prefix(2);
+  std::string why;
+  if (host.empty() || model::valid_hostname(host, &why)) return "";
+  return "Master_Host: " + why;
 }
 
 }  // namespace orc::storage

@@ -84,12 +84,23 @@ std::optional<SemiSyncFamily> detect_semi_sync_family(const Row& vars);
 void apply_semi_sync(model::Instance& inst, const Row& vars, const Row& status);
 
 /// SHOW SLAVE HOSTS / SHOW REPLICAS: Host and Port as the replicas reported them. Rows with an
-/// empty host or port 0 (replica without report_host/report_port) are skipped. Sorted, unique.
-std::vector<model::InstanceKey> parse_replica_hosts(const Rows& rows);
+/// empty host or port 0 (replica without report_host/report_port) are skipped. A host that is
+/// not model::valid_hostname() (a replica's report_host is whatever its my.cnf says) is
+/// refused: the replica is not followed, and the reason is appended to `refused` when given.
+/// Sorted, unique.
+std::vector<model::InstanceKey> parse_replica_hosts(const Rows& rows,
+                                                    std::vector<std::string>* refused = nullptr);
 
 /// Processlist fallback: HOST is "ip:port" of the replica's connection, so the port part is
 /// dropped and `master_port` is assumed (upstream's rule; replicas on one host collapse into
-/// one key). Rows with an empty host are skipped. Sorted, unique.
-std::vector<model::InstanceKey> parse_processlist_replica_hosts(const Rows& rows, int master_port);
+/// one key). Rows with an empty host are skipped; invalid hosts are refused as above. Sorted,
+/// unique.
+std::vector<model::InstanceKey> parse_processlist_replica_hosts(
+    const Rows& rows, int master_port, std::vector<std::string>* refused = nullptr);
+
+/// Checks the Master_Host a replica reports (apply_replica_status keeps it as it is, with the
+/// "//" prefix of a detached replica): "" when it is empty or a valid hostname (after the
+/// prefix), else why it is refused.
+std::string refused_master_host(const model::Instance& inst);
 
 }  // namespace orc::storage

@@ -144,6 +144,10 @@ void repoint_replica(soci::session& s, const Dialect& d, const RepointRequest& r
   opt.mariadb_current_pos = request.start == GtidStart::CurrentPosition;
   opt.connect_retry = request.connect_retry;
   opt.heartbeat_period = request.heartbeat_period;
+  if (needs_sql_mode(opt.host) || needs_sql_mode(opt.user) || needs_sql_mode(opt.password)) {
+    opt.no_backslash_escapes =
+        guarded("reading sql_mode", [&] { return session_no_backslash_escapes(s); });
+  }
   std::string why;
   const auto change = d.change_master_to(opt, &why);
   if (!change) throw OperationError(why);
@@ -159,7 +163,7 @@ void repoint_replica(soci::session& s, const Dialect& d, const RepointRequest& r
   if (!rows.empty()) exec(s, d.stop_replica());
   const std::string what = "CHANGE MASTER TO " + request.master.str();
   try {
-    s << *change;
+    execute_verbatim(s, *change);
   } catch (const std::exception& e) {
     throw OperationError(what + ": " + masked(e.what(), request.password));
   }
@@ -179,7 +183,7 @@ bool wait_for_executed_gtid(soci::session& s, const Dialect& d, const std::strin
   long long result = 0;
   soci::indicator ind = soci::i_ok;
   guarded("waiting for GTID position " + position,
-          [&] { s << d.wait_for_gtid(position, timeout), soci::into(result, ind); });
+          [&] { s << d.wait_for_gtid(timeout), soci::use(position), soci::into(result, ind); });
   if (ind != soci::i_ok) {
     throw OperationError("waiting for GTID position " + position + ": the server returned NULL");
   }

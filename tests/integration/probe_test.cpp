@@ -298,6 +298,7 @@ TEST_CASE("MariaDB accepts the dialect's CHANGE MASTER with quotes and backslash
   o.password = password;
   o.connect_retry = 1;
   o.heartbeat_period = 0.5;
+  o.no_backslash_escapes = false;  // the password has a backslash: the mode must be given
   auto change = dialect.change_master_to(o);
   REQUIRE(change);
   *session << dialect.stop_replica();

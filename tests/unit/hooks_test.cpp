@@ -62,7 +62,8 @@ TEST_CASE("every failure placeholder expands to its own field") {
   CHECK(expand("{instanceType}") == "master");
   CHECK(expand("{isMaster}") == "true");
   CHECK(expand("{isCoMaster}") == "false");
-  CHECK(expand("{failureDescription}") == "Master cannot be reached by orchestrator");
+  CHECK(expand("'{failureDescription}'") == "'Master cannot be reached by orchestrator'");
+  CHECK(expand("{failureDescription}") == "'Master cannot be reached by orchestrator'");
   CHECK(expand("{command}") == "force-master-failover");
   CHECK(expand("{failedHost}") == "db-1.example");
   CHECK(expand("{failedPort}") == "3306");
@@ -106,11 +107,11 @@ TEST_CASE("unknown placeholders, lone braces and shell braces are left untouched
   CHECK(expand("${HOME}/{failedPort}") == "${HOME}/3306");
 }
 
-TEST_CASE("values are substituted verbatim and are not expanded a second time") {
+TEST_CASE("values are quoted, not expanded a second time") {
   auto c = full_context();
   c.failure_cluster_alias = "it's {failedHost}; rm -rf /";
   CHECK(expand_hook_placeholders("alias={failureClusterAlias}", c) ==
-        "alias=it's {failedHost}; rm -rf /");
+        "alias='it'\\''s {failedHost}; rm -rf /'");
 }
 
 TEST_CASE("without a successor the successor placeholders expand to nothing") {
@@ -185,4 +186,119 @@ TEST_CASE("the environment keeps upstream's variable order") {
   CHECK(env.front().first == "ORC_FAILURE_TYPE");
   CHECK(env[1].first == "ORC_INSTANCE_TYPE");
   CHECK(env.back().first == "ORC_SUCCESSOR_ALIAS");
+}
+
+// ---- Shell quoting of placeholder values: each value is quoted for its context ----
+
+namespace {
+
+using orc::model::quote_for_shell;
+using orc::model::ShellContext;
+
+/// `command` expanded with `host` as the failed host.
+std::string with_host(const std::string& command, const std::string& host) {
+  auto c = full_context();
+  c.failed_host = host;
+  return expand_hook_placeholders(command, c);
+}
+
+}  // namespace
+
+TEST_CASE("upstream's documented hook examples render exactly as upstream for normal values") {
+  CHECK(expand("echo 'Detected {failureType} on {failureCluster}. Affected replicas: "
+               "{countSlaves}' >> /tmp/recovery.log") ==
+        "echo 'Detected DeadMaster on db-1.example:3306. Affected replicas: 3' >> "
+        "/tmp/recovery.log");
+  CHECK(expand("echo 'Recovered from {failureType} on {failureCluster}. Failed: "
+               "{failedHost}:{failedPort}; Promoted: {successorHost}:{successorPort}' >> "
+               "/tmp/recovery.log") ==
+        "echo 'Recovered from DeadMaster on db-1.example:3306. Failed: db-1.example:3306; "
+        "Promoted: db-2.example:3307' >> /tmp/recovery.log");
+  CHECK(expand("/usr/local/bin/orchestrator-hook.sh {failedHost} {successorHost}") ==
+        "/usr/local/bin/orchestrator-hook.sh db-1.example db-2.example");
+  CHECK(expand("echo \"{failureDescription}\" '{failureDescription}'") ==
+        "echo \"Master cannot be reached by orchestrator\" "
+        "'Master cannot be reached by orchestrator'");
+  CHECK(expand("notify {lostReplicas} {recoveryUID} {successorBinlogCoordinates}") ==
+        "notify db-5.example:3306,db-6.example:3310 1700000000000000000:abcdef "
+        "mysql-bin.000042:1234");
+}
+
+TEST_CASE("values of inert characters are inserted unchanged in every context") {
+  for (auto ctx : {ShellContext::Unquoted, ShellContext::SingleQuoted, ShellContext::DoubleQuoted,
+                   ShellContext::AnsiC, ShellContext::Opaque}) {
+    CHECK(quote_for_shell("db-1.example:3306,x_y/z@a%b+c=d", ctx) ==
+          "db-1.example:3306,x_y/z@a%b+c=d");
+    CHECK(quote_for_shell("", ctx).empty());
+  }
+}
+
+TEST_CASE("an unquoted placeholder becomes one single-quoted word") {
+  CHECK(with_host("echo {failedHost}", "x;touch /tmp/f") == "echo 'x;touch /tmp/f'");
+  CHECK(with_host("echo {failedHost}", "$(touch /tmp/f)") == "echo '$(touch /tmp/f)'");
+  CHECK(with_host("echo {failedHost}", "`touch /tmp/f`") == "echo '`touch /tmp/f`'");
+  CHECK(with_host("echo {failedHost}", "a'b") == "echo 'a'\\''b'");
+  CHECK(with_host("echo {failedHost}", "a\"b\\c") == "echo 'a\"b\\c'");
+  CHECK(with_host("echo {failedHost}", "a\ntouch /tmp/f") == "echo 'a\ntouch /tmp/f'");
+  CHECK(with_host("echo {failedHost}", "* ?") == "echo '* ?'");
+  // An empty value stays empty, as upstream (no '' argument appears).
+  auto c = full_context();
+  c.successor_host.clear();
+  CHECK(expand_hook_placeholders("hook {successorHost} x", c) == "hook  x");
+}
+
+TEST_CASE("a placeholder inside single quotes gets each quote closed, escaped and reopened") {
+  CHECK(with_host("echo '{failedHost}'", "a'b;touch /tmp/f") == "echo 'a'\\''b;touch /tmp/f'");
+  CHECK(with_host("echo 'x {failedHost} y'", "$(touch /tmp/f)") == "echo 'x $(touch /tmp/f) y'");
+  CHECK(with_host("echo '{failedHost}'", "a\\'") == "echo 'a\\'\\'''");
+}
+
+TEST_CASE("a placeholder inside double quotes gets $ ` \" \\ escaped and ! taken out") {
+  CHECK(with_host("echo \"{failedHost}\"", "$(touch /tmp/f)") == "echo \"\\$(touch /tmp/f)\"");
+  CHECK(with_host("echo \"{failedHost}\"", "`touch /tmp/f`") == "echo \"\\`touch /tmp/f\\`\"");
+  CHECK(with_host("echo \"{failedHost}\"", "a\"; touch /tmp/f; \"") ==
+        "echo \"a\\\"; touch /tmp/f; \\\"\"");
+  CHECK(with_host("echo \"{failedHost}\"", "a\\") == "echo \"a\\\\\"");
+  CHECK(with_host("echo \"{failedHost}\"", "a!b") == "echo \"a\"'!'\"b\"");
+  CHECK(with_host("echo \"{failedHost}\"", "it's") == "echo \"it's\"");
+}
+
+TEST_CASE("a placeholder inside $'...' gets backslashes and quotes escaped") {
+  CHECK(with_host("echo $'{failedHost}'", "a'b\\c") == "echo $'a\\'b\\\\c'");
+}
+
+TEST_CASE("command substitutions are unquoted contexts, also inside double quotes") {
+  CHECK(with_host("echo \"$(basename {failedHost})\" {failedPort}", "x;y") ==
+        "echo \"$(basename 'x;y')\" 3306");
+  CHECK(with_host("echo \"$(echo (a)) {failedHost}\"", "x;y") == "echo \"$(echo (a)) x;y\"");
+  CHECK(with_host("echo $(echo \"{failedHost}\")", "$(z)") == "echo $(echo \"\\$(z)\")");
+  CHECK(with_host("x=$((1 + 2)); echo {failedHost}", "a b") == "x=$((1 + 2)); echo 'a b'");
+}
+
+TEST_CASE("the quoting state after a value is the template's: values never shift it") {
+  CHECK(with_host("echo {failedHost} '{failedHost}' \"{failedHost}\"", "a'b") ==
+        "echo 'a'\\''b' 'a'\\''b' \"a'b\"");
+  CHECK(with_host("echo \"it's {failedHost}\" 'say \"{failedHost}\"'", "a b") ==
+        "echo \"it's a b\" 'say \"a b\"'");
+  CHECK(with_host("echo \\' {failedHost}", "a b") == "echo \\' 'a b'");
+}
+
+TEST_CASE("backticks, comments, here-documents and escaped braces make unsafe bytes inert") {
+  CHECK(with_host("echo `echo {failedHost}`", "x;touch /tmp/f") == "echo `echo x_touch_/tmp/f`");
+  CHECK(with_host("true # {failedHost}", "a\ntouch /tmp/f") == "true # a_touch_/tmp/f");
+  CHECK(with_host("cat <<EOF\n{failedHost}\nEOF", "$(touch /tmp/f)") ==
+        "cat <<EOF\n__touch_/tmp/f_\nEOF");
+  CHECK(with_host("cat <<<{failedHost}", "a b") == "cat <<<'a b'");
+  CHECK(with_host("echo \\{failedHost}", "x;y") == "echo \\x_y");
+  CHECK(with_host("echo \\{failedHost}", "db-1") == "echo \\db-1");  // as upstream
+  CHECK(with_host("echo a#{failedHost}", "x y") == "echo a#'x y'");  // '#' inside a word
+}
+
+TEST_CASE("the ORC_ variables keep raw values: the environment is not parsed by the shell") {
+  auto c = full_context();
+  c.failed_host = "x;touch /tmp/f";
+  c.failure_cluster_alias = "a'b $(c)";
+  auto env = env_map(c);
+  CHECK(env.at("ORC_FAILED_HOST") == "x;touch /tmp/f");
+  CHECK(env.at("ORC_FAILURE_CLUSTER_ALIAS") == "a'b $(c)");
 }

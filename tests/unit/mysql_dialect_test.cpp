@@ -111,7 +111,7 @@ TEST_CASE("MariaDB keeps the master/slave forms whatever its version number") {
   }
 }
 
-TEST_CASE("MariaDB CHANGE MASTER uses MASTER_USE_GTID and escapes string literals") {
+TEST_CASE("MariaDB CHANGE MASTER uses MASTER_USE_GTID and quotes string literals") {
   Dialect d = dialect("10.11.19-MariaDB-log");
   ChangeMasterOptions o;
   o.host = "127.0.0.1";
@@ -119,11 +119,12 @@ TEST_CASE("MariaDB CHANGE MASTER uses MASTER_USE_GTID and escapes string literal
   o.user = "re'pl";
   o.password = "a\\b'c\nd";
   o.connect_retry = 1;
+  o.no_backslash_escapes = false;  // the password has a backslash: the mode must be known
   auto sql = d.change_master_to(o);
   REQUIRE(sql);
   CHECK(*sql ==
-        "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=23001, MASTER_USER='re\\'pl', "
-        "MASTER_PASSWORD='a\\\\b\\'c\\nd', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1");
+        "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=23001, MASTER_USER='re''pl', "
+        "MASTER_PASSWORD='a\\\\b''c\nd', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1");
 }
 
 TEST_CASE("a demoted master joins with MariaDB current_pos, MySQL keeps auto-position") {
@@ -179,12 +180,10 @@ TEST_CASE("the executed GTID position is gtid_binlog_pos on MariaDB and gtid_exe
 TEST_CASE("MariaDB waits for a GTID position with MASTER_GTID_WAIT and fractional seconds") {
   Dialect d = dialect("10.11.19-MariaDB");
   using std::chrono::milliseconds;
-  CHECK(d.wait_for_gtid("0-23001-5,1-23001-2", milliseconds(200)) ==
-        "SELECT MASTER_GTID_WAIT('0-23001-5,1-23001-2', 0.200)");
-  CHECK(d.wait_for_gtid("0-1-1", milliseconds(12345)) ==
-        "SELECT MASTER_GTID_WAIT('0-1-1', 12.345)");
-  CHECK(d.wait_for_gtid("0-1-1", milliseconds(-5)) == "SELECT MASTER_GTID_WAIT('0-1-1', 0.000)");
-  CHECK(d.wait_for_gtid("x'y", milliseconds(0)) == "SELECT MASTER_GTID_WAIT('x\\'y', 0.000)");
+  // The position is a bound parameter: SOCI escapes it for the session's sql_mode.
+  CHECK(d.wait_for_gtid(milliseconds(200)) == "SELECT MASTER_GTID_WAIT(:pos, 0.200)");
+  CHECK(d.wait_for_gtid(milliseconds(12345)) == "SELECT MASTER_GTID_WAIT(:pos, 12.345)");
+  CHECK(d.wait_for_gtid(milliseconds(-5)) == "SELECT MASTER_GTID_WAIT(:pos, 0.000)");
   CHECK(d.gtid_wait_reached(0) == std::optional<bool>(true));
   CHECK(d.gtid_wait_reached(-1) == std::optional<bool>(false));
   CHECK_FALSE(d.gtid_wait_reached(1).has_value());
@@ -192,16 +191,12 @@ TEST_CASE("MariaDB waits for a GTID position with MASTER_GTID_WAIT and fractiona
 
 TEST_CASE("MySQL waits with WAIT_FOR_EXECUTED_GTID_SET in whole seconds, never 0 (forever)") {
   using std::chrono::milliseconds;
-  const std::string set = "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5";
   for (const char* version : {"5.7.44-log", "8.0.36", "8.4.0"}) {
     CAPTURE(version);
     Dialect d = dialect(version);
-    CHECK(d.wait_for_gtid(set, milliseconds(200)) ==
-          "SELECT WAIT_FOR_EXECUTED_GTID_SET('" + set + "', 1)");
-    CHECK(d.wait_for_gtid(set, milliseconds(0)) ==
-          "SELECT WAIT_FOR_EXECUTED_GTID_SET('" + set + "', 1)");
-    CHECK(d.wait_for_gtid(set, milliseconds(2001)) ==
-          "SELECT WAIT_FOR_EXECUTED_GTID_SET('" + set + "', 3)");
+    CHECK(d.wait_for_gtid(milliseconds(200)) == "SELECT WAIT_FOR_EXECUTED_GTID_SET(:pos, 1)");
+    CHECK(d.wait_for_gtid(milliseconds(0)) == "SELECT WAIT_FOR_EXECUTED_GTID_SET(:pos, 1)");
+    CHECK(d.wait_for_gtid(milliseconds(2001)) == "SELECT WAIT_FOR_EXECUTED_GTID_SET(:pos, 3)");
     CHECK(d.gtid_wait_reached(0) == std::optional<bool>(true));
     CHECK(d.gtid_wait_reached(1) == std::optional<bool>(false));
     CHECK_FALSE(d.gtid_wait_reached(-1).has_value());
@@ -249,11 +244,71 @@ TEST_CASE("invalid CHANGE MASTER options are refused with a reason") {
   CHECK(contains(why, "heartbeat"));
 }
 
-TEST_CASE("string literals escape control characters, or only quotes without backslash escapes") {
+TEST_CASE("string literals double quotes, which reads back the same in every sql_mode") {
   CHECK(quote_sql_string("plain") == "'plain'");
+  CHECK(quote_sql_string("plain", true) == "'plain'");
+  // No backslash escape is ever used for a quote: "\'" would end the string under
+  // NO_BACKSLASH_ESCAPES, leaving the rest of the value as SQL.
+  for (bool nbe : {false, true}) {
+    CAPTURE(nbe);
+    CHECK(quote_sql_string("it's", nbe) == "'it''s'");
+    CHECK(quote_sql_string("'; DROP TABLE t; --", nbe) == "'''; DROP TABLE t; --'");
+    CHECK(quote_sql_string("x\r\n\x1a\"`", nbe) == "'x\r\n\x1a\"`'");  // plain bytes in '...'
+  }
+}
+
+TEST_CASE("backslashes and NUL are the only bytes whose literal depends on the sql_mode") {
+  CHECK(quote_sql_string("a\\b") == "'a\\\\b'");
+  CHECK(quote_sql_string("a\\b", true) == "'a\\b'");
+  CHECK(quote_sql_string("\\'", false) == "'\\\\'''");
+  CHECK(quote_sql_string("\\'", true) == "'\\'''");
   CHECK(quote_sql_string(std::string("a\0b", 3)) == "'a\\0b'");
-  CHECK(quote_sql_string("x\r\x1a\"") == "'x\\r\\Z\\\"'");
-  CHECK(quote_sql_string("it's a\\b", true) == "'it''s a\\b'");
+  CHECK(quote_sql_string(std::string("a\0b", 3), true) == std::string("'a\0b'", 5));
+  CHECK(orc::storage::needs_sql_mode("x\\y"));
+  CHECK(orc::storage::needs_sql_mode(std::string("x\0y", 3)));
+  CHECK_FALSE(orc::storage::needs_sql_mode("it's \"plain\"\n"));
+}
+
+TEST_CASE("NO_BACKSLASH_ESCAPES is found as a whole item of sql_mode, in any case") {
+  using orc::storage::sql_mode_has_no_backslash_escapes;
+  CHECK(sql_mode_has_no_backslash_escapes("NO_BACKSLASH_ESCAPES"));
+  CHECK(sql_mode_has_no_backslash_escapes("STRICT_TRANS_TABLES,no_backslash_escapes,ANSI"));
+  CHECK_FALSE(sql_mode_has_no_backslash_escapes(""));
+  CHECK_FALSE(sql_mode_has_no_backslash_escapes("STRICT_TRANS_TABLES,NO_ENGINE_SUBSTITUTION"));
+  CHECK_FALSE(sql_mode_has_no_backslash_escapes("NO_BACKSLASH_ESCAPESX"));
+}
+
+TEST_CASE("CHANGE MASTER quotes every value for the session's mode and refuses to guess it") {
+  Dialect d = dialect("10.11.19-MariaDB");
+  ChangeMasterOptions o;
+  o.host = "db2";
+  o.port = 3306;
+  o.user = "re'pl";
+  o.password = "p'w\\d";
+  std::string why;
+  CHECK_FALSE(d.change_master_to(o, &why));  // backslash, mode unknown
+  CHECK(contains(why, "sql_mode"));
+  CHECK(!contains(why, "p'w"));  // never the password
+  o.no_backslash_escapes = true;
+  auto nbe = d.change_master_to(o);
+  REQUIRE(nbe);
+  CHECK(contains(*nbe, "MASTER_USER='re''pl', MASTER_PASSWORD='p''w\\d'"));
+  o.no_backslash_escapes = false;
+  auto escapes = d.change_master_to(o);
+  REQUIRE(escapes);
+  CHECK(contains(*escapes, "MASTER_USER='re''pl', MASTER_PASSWORD='p''w\\\\d'"));
+  o.password = "it's";  // no backslash: the mode does not matter
+  o.no_backslash_escapes.reset();
+  auto any = d.change_master_to(o);
+  REQUIRE(any);
+  CHECK(contains(*any, "MASTER_PASSWORD='it''s'"));
+  o.use_gtid = false;
+  o.coordinates = BinlogCoordinates{"bin\\log.000001", 4, 0};
+  CHECK_FALSE(d.change_master_to(o, &why));
+  o.no_backslash_escapes = true;
+  auto file = d.change_master_to(o);
+  REQUIRE(file);
+  CHECK(contains(*file, "MASTER_LOG_FILE='bin\\log.000001'"));
 }
 
 TEST_CASE("semi-sync names exist for both plugin generations") {
