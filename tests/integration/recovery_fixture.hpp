@@ -44,6 +44,9 @@ struct RecoverySetup {
   /// Extra config members for every node ("\"Key\": value"); they override the defaults
   /// (InstancePollSeconds 1, Recover*ClusterFilters ["*"]).
   std::map<std::string, std::string> extra;
+  /// TLS of the backend and topology sandboxes. When on, nodes get mutual TLS to both (each
+  /// sandbox's CA, client certificate and key), unless `extra` says otherwise.
+  SandboxTls tls = SandboxTls::off;
 };
 
 /// One topology_recovery row, as the backend holds it.
