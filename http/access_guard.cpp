@@ -25,8 +25,7 @@ std::shared_ptr<void> SlotGate::acquire(std::chrono::milliseconds wait) {
 }
 
 AccessGuard::AccessGuard(const model::Config& config)
-    : config_(config), auth_(config),
-      mutations_(std::max(1, config.HTTPThreads)) {}
+    : config_(config), auth_(config), mutations_(std::max(1, config.HTTPThreads)) {}
 
 std::vector<std::string> peer_certificate_ous(const httplib::Request& req) {
   std::vector<std::string> ous;

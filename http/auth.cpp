@@ -13,7 +13,9 @@ namespace orc::http {
 
 namespace {
 
-std::string lower(std::string_view s) { return model::to_lower(s); }
+std::string lower(std::string_view s) {
+  return model::to_lower(s);
+}
 
 std::string_view trim_spaces(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -72,7 +74,8 @@ std::optional<std::string> base64_decode(std::string_view text) {
 
 std::optional<std::pair<std::string, std::string>> basic_credentials(const httplib::Request& req) {
   const auto header = req.get_header_value("Authorization");
-  if (header.size() < 6 || lower(std::string_view(header).substr(0, 6)) != "basic ") return std::nullopt;
+  if (header.size() < 6 || lower(std::string_view(header).substr(0, 6)) != "basic ")
+    return std::nullopt;
   auto decoded = base64_decode(trim_spaces(std::string_view(header).substr(6)));
   if (!decoded) return std::nullopt;
   auto colon = decoded->find(':');
@@ -94,8 +97,7 @@ std::optional<Identity> Authenticator::authenticate(const httplib::Request& req)
     if (method_ == "multi" && creds->first == "readonly") return Identity{"readonly"};
     return std::nullopt;
   }
-  if (method_ == "proxy")
-    return Identity{req.get_header_value(config_.AuthUserHeader.c_str())};
+  if (method_ == "proxy") return Identity{req.get_header_value(config_.AuthUserHeader.c_str())};
   return Identity{};
 }
 

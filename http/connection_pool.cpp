@@ -13,16 +13,21 @@ constexpr auto kIdleRetire = std::chrono::seconds(60);
 ConnectionPool::ConnectionPool(std::size_t max_connections, std::size_t overflow_threads)
     : max_connections_(max_connections), overflow_threads_(overflow_threads) {}
 
-ConnectionPool::~ConnectionPool() { shutdown(); }
+ConnectionPool::~ConnectionPool() {
+  shutdown();
+}
 
-bool ConnectionPool::on_overflow_thread() { return t_overflow; }
+bool ConnectionPool::on_overflow_thread() {
+  return t_overflow;
+}
 
 void ConnectionPool::enqueue(std::function<void()> fn) {
   std::lock_guard<std::mutex> lock(mutex_);
   const bool regular = regular_.idle > regular_.jobs.size() || regular_.threads < max_connections_;
   Lane& lane = regular ? regular_ : overflow_;
   lane.jobs.push_back(std::move(fn));
-  if (lane.idle < lane.jobs.size() && lane.threads < (regular ? max_connections_ : overflow_threads_))
+  if (lane.idle < lane.jobs.size() &&
+      lane.threads < (regular ? max_connections_ : overflow_threads_))
     spawn(lane, !regular);
   jobs_cv_.notify_all();
 }
@@ -37,8 +42,8 @@ void ConnectionPool::work(Lane& lane, bool overflow) {
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
     ++lane.idle;
-    const bool woke = jobs_cv_.wait_for(lock, kIdleRetire,
-                                        [&] { return stopping_ || !lane.jobs.empty(); });
+    const bool woke =
+        jobs_cv_.wait_for(lock, kIdleRetire, [&] { return stopping_ || !lane.jobs.empty(); });
     --lane.idle;
     if (lane.jobs.empty() && (stopping_ || !woke)) break;
     auto job = std::move(lane.jobs.front());

@@ -18,7 +18,8 @@ void Router::Post(const std::string& pattern, Handler handler, const std::string
 void Router::add(const char* method, const std::string& pattern, Handler handler,
                  const std::string& name) {
   std::string_view relative = pattern;
-  if (relative.substr(0, url_prefix_.size()) == url_prefix_) relative.remove_prefix(url_prefix_.size());
+  if (relative.substr(0, url_prefix_.size()) == url_prefix_)
+    relative.remove_prefix(url_prefix_.size());
   const std::string route = name.empty() ? std::string(route_name(relative)) : name;
   const auto access = route_access(route);
   if (!access)
@@ -26,8 +27,8 @@ void Router::add(const char* method, const std::string& pattern, Handler handler
                            "\") has no access class in http/route_access.cpp");
   routes_.push_back(Route{method, pattern, route, *access, std::regex(pattern)});
   if (!srv_) return;
-  auto wrapped = [guard = guard_, a = *access, h = std::move(handler)](
-                     const httplib::Request& req, httplib::Response& res) {
+  auto wrapped = [guard = guard_, a = *access, h = std::move(handler)](const httplib::Request& req,
+                                                                       httplib::Response& res) {
     std::shared_ptr<void> ticket;
     if (guard && !(ticket = guard(a, req, res))) return;
     h(req, res);

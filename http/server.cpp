@@ -5,9 +5,9 @@
 #include "http/access_guard.hpp"
 #include "http/connection_pool.hpp"
 #include "http/routes.hpp"
-#include "http/tls_server.hpp"
 #include "http/routes_maintenance.hpp"
 #include "http/routes_operations.hpp"
+#include "http/tls_server.hpp"
 
 namespace orc::http {
 

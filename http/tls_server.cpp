@@ -21,7 +21,9 @@ std::string openssl_errors() {
 
 /// Refuses to prompt for a key's passphrase (a daemon has no terminal): encrypted keys fail to
 /// load with a clear message instead of hanging.
-int no_passphrase(char*, int, int, void*) { return 0; }
+int no_passphrase(char*, int, int, void*) {
+  return 0;
+}
 
 bool setup_context(SSL_CTX& ctx, const model::Config& c, std::string& error) {
   SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION);
@@ -52,8 +54,7 @@ bool setup_context(SSL_CTX& ctx, const model::Config& c, std::string& error) {
 
 }  // namespace
 
-std::unique_ptr<httplib::Server> make_http_server(const model::Config& config,
-                                                  std::string& error) {
+std::unique_ptr<httplib::Server> make_http_server(const model::Config& config, std::string& error) {
   if (!config.UseSSL) return std::make_unique<httplib::Server>();
   std::string why;
   auto srv = std::make_unique<httplib::SSLServer>(

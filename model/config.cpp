@@ -27,7 +27,6 @@ const std::vector<ConfigKey>& config_keys() {
       ORC_KEY(ListenAddress), ORC_KEY(URLPrefix), ORC_KEY(StatusEndpoint),
       ORC_KEY(AuthenticationMethod), ORC_KEY(HTTPAuthUser), ORC_SECRET(HTTPAuthPassword),
       ORC_KEY(AuthUserHeader), ORC_KEY(PowerAuthUsers), ORC_KEY(PowerAuthGroups),
-      ORC_KEY(AccessTokenUseExpirySeconds), ORC_KEY(AccessTokenExpiryMinutes),
       ORC_KEY(ReadOnly), ORC_KEY(Debug),
       ORC_KEY(UseSSL), ORC_KEY(SSLSkipVerify), ORC_KEY(SSLPrivateKeyFile), ORC_KEY(SSLCertFile),
       ORC_KEY(SSLCAFile), ORC_KEY(UseMutualTLS), ORC_KEY(SSLValidOUs), ORC_KEY(StatusOUVerify),
@@ -413,7 +412,7 @@ std::vector<std::string> validate_config(const Config& c) {
     errs.push_back("StatusEndpoint must start with \"/\" (is \"" + c.StatusEndpoint + "\")");
 
   one_of(errs, "AuthenticationMethod", to_lower(c.AuthenticationMethod),
-         {"", "basic", "multi", "proxy", "token"});
+         {"", "basic", "multi", "proxy"});
   const auto auth = to_lower(c.AuthenticationMethod);
   if ((auth == "basic" || auth == "multi") &&
       (c.HTTPAuthUser.empty() || c.HTTPAuthPassword.empty()))
@@ -445,8 +444,6 @@ std::vector<std::string> validate_config(const Config& c) {
   at_least(errs, "DeadInstanceBackoffMaxSeconds", c.DeadInstanceBackoffMaxSeconds, 1);
   at_least(errs, "HTTPThreads", c.HTTPThreads, 1);
   at_least(errs, "HTTPMaxConnections", c.HTTPMaxConnections, 8);
-  at_least(errs, "AccessTokenUseExpirySeconds", c.AccessTokenUseExpirySeconds, 1);
-  at_least(errs, "AccessTokenExpiryMinutes", c.AccessTokenExpiryMinutes, 1);
   at_least(errs, "ElectionRenewIntervalMilliseconds", c.ElectionRenewIntervalMilliseconds, 1);
   // Settings where 0 is meaningful (off / immediately) but negatives are not.
   at_least(errs, "ReasonableInstanceCheckSeconds", c.ReasonableInstanceCheckSeconds, 0);

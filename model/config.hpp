@@ -21,16 +21,14 @@ struct Config {
   std::string ListenAddress = ":3000";  ///< "[host]:port" the HTTP API listens on
   std::string URLPrefix;                ///< path prefix when served behind a proxy; "" or "/x"
   std::string StatusEndpoint = "/api/status";  ///< extra path answering like /api/status
-  /// "", "basic", "multi" (any password for user "readonly", who may only read), "proxy"
-  /// (user from AuthUserHeader) or "token" (access-token cookie). "oauth" is refused.
+  /// "", "basic", "multi" (any password for user "readonly", who may only read) or "proxy"
+  /// (user from AuthUserHeader). Upstream's "token" and "oauth" are refused at start.
   std::string AuthenticationMethod;
   std::string HTTPAuthUser;
   std::string HTTPAuthPassword;                     ///< secret; ${ENV} is expanded
   std::string AuthUserHeader = "X-Forwarded-User";  ///< header carrying the user in proxy mode
   std::vector<std::string> PowerAuthUsers = {"*"};  ///< proxy-mode users allowed to write
   std::vector<std::string> PowerAuthGroups;  ///< proxy mode: members of these OS groups may write
-  int AccessTokenUseExpirySeconds = 60;      ///< token mode: a fresh token must be acquired in time
-  int AccessTokenExpiryMinutes = 1440;       ///< token mode: lifetime of an acquired token
   // ---- HTTPS ----
   bool UseSSL = false;            ///< serve HTTPS with SSLCertFile/SSLPrivateKeyFile
   bool SSLSkipVerify = false;     ///< do not verify peer certificates (client side of TLS)

@@ -62,6 +62,8 @@ constexpr const char* kUnsupported[] = {
     "OAuthClientId",
     "OAuthClientSecret",
     "OAuthScopes",
+    "AccessTokenUseExpirySeconds",
+    "AccessTokenExpiryMinutes",
     "SupportFuzzyPoolHostnames",
     "InstancePoolExpiryMinutes",
     "ServeAgentsHttp",

@@ -51,8 +51,7 @@ std::unique_ptr<OrchestratorNode> start_node(const Sandbox& backend,
 
 /// The global recovery switch as the backend holds it (the judge of mutation cells).
 bool recoveries_disabled(Sandbox& backend) {
-  return backend.sql(0,
-                     "SELECT COUNT(*) FROM orchestrator.global_recovery_disable") != "0";
+  return backend.sql(0, "SELECT COUNT(*) FROM orchestrator.global_recovery_disable") != "0";
 }
 
 /// Tries the mutation as `who`, returns the HTTP status; when it took effect, undoes it.
@@ -137,18 +136,16 @@ TEST_CASE("auth matrix: multi lets user readonly read with any password, not wri
                 {"good", admin, 200, 200, true, 200},
                 {"bad password", basic(kAdmin, "wrong"), 401, 401, false, 401},
                 {"readonly user", basic("readonly", "anything"), 200, 500, false, 200}});
-  const auto refused = http_request(node->port(), "/api/disable-global-recoveries",
-                                    basic("readonly", "anything"));
+  const auto refused =
+      http_request(node->port(), "/api/disable-global-recoveries", basic("readonly", "anything"));
   CHECK(refused.body == R"({"Code":"ERROR","Message":"Unauthorized","Details":null})");
 }
 
 TEST_CASE("auth matrix: proxy trusts the user header and lets PowerAuthUsers write") {
   auto backend = Sandbox::backend();
   const auto alice = proxy_user("alice");
-  auto node = start_node(backend,
-                         {{"AuthenticationMethod", "\"proxy\""},
-                          {"PowerAuthUsers", "[\"alice\"]"}},
-                         {});
+  auto node = start_node(
+      backend, {{"AuthenticationMethod", "\"proxy\""}, {"PowerAuthUsers", "[\"alice\"]"}}, {});
   check_matrix(backend, *node, alice,
                {{"no user header", {}, 200, 500, false, 200},
                 {"power user", alice, 200, 200, true, 200},
@@ -165,9 +162,9 @@ TEST_CASE("auth matrix: ReadOnly refuses every mutation, even with good credenti
                           {"HTTPAuthPassword", "\"" + kPassword + "\""},
                           {"ReadOnly", "true"}},
                          admin);
-  check_matrix(backend, *node, admin,
-               {{"good", admin, 200, 500, false, 200},
-                {"no credentials", {}, 401, 401, false, 401}});
+  check_matrix(
+      backend, *node, admin,
+      {{"good", admin, 200, 500, false, 200}, {"no credentials", {}, 401, 401, false, 401}});
 }
 
 TEST_CASE("a cross-site browser request cannot change anything; the same page can read") {

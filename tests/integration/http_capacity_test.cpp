@@ -61,8 +61,9 @@ std::unique_ptr<OrchestratorNode> start_node(const Sandbox& backend,
 
 }  // namespace
 
-TEST_CASE("leader-check and health are answered with 64 idle keep-alive connections and 8 slow "
-          "operations in flight") {
+TEST_CASE(
+    "leader-check and health are answered with 64 idle keep-alive connections and 8 slow "
+    "operations in flight") {
   auto backend = Sandbox::backend();
   auto node = start_node(backend, {{"HTTPThreads", "8"}});
   REQUIRE(wait_until([&] { return node->get("/api/leader-check").status == 200; },

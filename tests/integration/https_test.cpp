@@ -49,9 +49,9 @@ class Pki {
             const std::string& ext) {
     const auto ext_file = path(name + ".ext");
     run_command("printf '%s\\n' " + shell_quote(ext) + " > " + shell_quote(ext_file));
-    run_command("openssl req -newkey rsa:2048 -nodes -subj " + shell_quote(subject) +
-                " -keyout " + shell_quote(path(name + ".key")) + " -out " +
-                shell_quote(path(name + ".csr")) + " 2>/dev/null");
+    run_command("openssl req -newkey rsa:2048 -nodes -subj " + shell_quote(subject) + " -keyout " +
+                shell_quote(path(name + ".key")) + " -out " + shell_quote(path(name + ".csr")) +
+                " 2>/dev/null");
     run_command("openssl x509 -req -days 2 -in " + shell_quote(path(name + ".csr")) + " -CA " +
                 shell_quote(path(ca + ".pem")) + " -CAkey " + shell_quote(path(ca + ".key")) +
                 " -CAcreateserial -extfile " + shell_quote(ext_file) + " -out " +
@@ -60,7 +60,9 @@ class Pki {
   std::string dir_;
 };
 
-std::string quoted(const std::string& s) { return "\"" + s + "\""; }
+std::string quoted(const std::string& s) {
+  return "\"" + s + "\"";
+}
 
 std::map<std::string, std::string> tls_config(const Pki& pki) {
   return {{"UseSSL", "true"},
@@ -86,9 +88,9 @@ std::string refused_start(const std::string& config_json) {
   const std::string dir = tmpl, config = dir + "/orc.json";
   run_command("printf '%s' " + shell_quote(config_json) + " > " + shell_quote(config));
   int code = 0;
-  auto out = run_command("timeout 20 " + std::string(ORC_BINARY) + " --config " +
-                             shell_quote(config) + " http 2>&1",
-                         &code);
+  auto out = run_command(
+      "timeout 20 " + std::string(ORC_BINARY) + " --config " + shell_quote(config) + " http 2>&1",
+      &code);
   run_command("rm -rf " + shell_quote(dir));
   CHECK(code != 0);
   CHECK(code != 124);  // it exited by itself instead of running

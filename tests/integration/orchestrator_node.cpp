@@ -35,7 +35,7 @@ HttpReply http_request(int port, const std::string& path, const HttpOptions& opt
   std::unique_ptr<httplib::ClientImpl> cli;
   if (options.tls) {
     auto ssl = std::make_unique<httplib::SSLClient>("127.0.0.1", port, options.cert_file,
-                                                     options.key_file);
+                                                    options.key_file);
     if (options.ca_file.empty()) {
       ssl->enable_server_certificate_verification(false);
     } else {

@@ -22,12 +22,12 @@ HttpReply http_get(int port, const std::string& path, int timeout_ms = 2000);
 /// How a test client talks to a node: credentials, extra headers, HTTPS with client
 /// certificates.
 struct HttpOptions {
-  std::string user;      ///< basic authentication when non-empty
+  std::string user;  ///< basic authentication when non-empty
   std::string password;
   std::map<std::string, std::string> headers;
-  bool tls = false;         ///< https://
-  std::string ca_file;      ///< verifies the server when set (else no verification)
-  std::string cert_file;    ///< client certificate (mutual TLS)
+  bool tls = false;       ///< https://
+  std::string ca_file;    ///< verifies the server when set (else no verification)
+  std::string cert_file;  ///< client certificate (mutual TLS)
   std::string key_file;
   int timeout_ms = 2000;
 };

@@ -26,15 +26,18 @@ Router all_routes(const std::string& url_prefix = "") {
   return router;
 }
 
-bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+bool starts_with(const std::string& s, const char* prefix) {
+  return s.rfind(prefix, 0) == 0;
+}
 
 /// Independent of the table: verbs that by their name change something.
 bool mutating_verb(const std::string& name) {
-  for (const char* p : {"begin-", "end-", "recover", "ack-", "force-", "graceful-", "disable-",
-                        "enable-", "stop-", "start-", "restart-", "reset-", "set-", "detach",
-                        "reattach", "discover", "async-discover", "forget", "register-", "grab-",
-                        "reelect", "flush-", "refresh", "relocate", "move-", "repoint", "take-",
-                        "make-", "regroup", "tag", "untag", "purge-", "skip-", "kill-"})
+  for (const char* p :
+       {"begin-",   "end-",     "recover",        "ack-",     "force-",    "graceful-", "disable-",
+        "enable-",  "stop-",    "start-",         "restart-", "reset-",    "set-",      "detach",
+        "reattach", "discover", "async-discover", "forget",   "register-", "grab-",     "reelect",
+        "flush-",   "refresh",  "relocate",       "move-",    "repoint",   "take-",     "make-",
+        "regroup",  "tag",      "untag",          "purge-",   "skip-",     "kill-"})
     if (starts_with(name, p)) return true;
   return false;
 }

@@ -99,8 +99,7 @@ int main(int argc, char** argv) {
   }
   report("leader-check, new connection:", fresh, fresh_failures);
   report("leader-check, keep-alive:", reused, reused_failures);
-  std::printf("slow operations in flight during the run: at least %d of %d\n", min_in_flight,
-              slow);
+  std::printf("slow operations in flight during the run: at least %d of %d\n", min_in_flight, slow);
   for (int fd : idle_fds) close(fd);
   holes.clear();  // closing the black holes ends the slow operations
   for (auto& t : operations) t.join();
