@@ -46,10 +46,22 @@ bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds tim
 // ---- RecoveryFixture ----
 
 RecoveryFixture::RecoveryFixture(const RecoverySetup& setup)
-    : backend(Sandbox::backend()), topo(Sandbox::topology(setup.kind, setup.n)) {
+    : backend(Sandbox::backend(setup.tls)),
+      topo(Sandbox::topology(setup.kind, setup.n, setup.tls)) {
   config = {{"InstancePollSeconds", "1"},
             {"RecoverMasterClusterFilters", "[\"*\"]"},
             {"RecoverIntermediateMasterClusterFilters", "[\"*\"]"}};
+  if (setup.tls != SandboxTls::off) {
+    auto quoted = [](const std::string& path) { return "\"" + path + "\""; };
+    for (const auto& [prefix, sb] :
+         {std::pair{"MySQLOrchestrator", &backend}, {"MySQLTopology", &topo}}) {
+      const std::string p = prefix;
+      config[p + "SSLCAFile"] = quoted(sb->ca_file());
+      config[p + "SSLCertFile"] = quoted(sb->client_cert_file());
+      config[p + "SSLPrivateKeyFile"] = quoted(sb->client_key_file());
+      config[p + "UseMutualTLS"] = "true";
+    }
+  }
   for (const auto& [k, v] : setup.extra) config[k] = v;
   for (int i = 0; i < setup.nodes; ++i) {
     int http_port = free_port();

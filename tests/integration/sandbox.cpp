@@ -54,6 +54,17 @@ std::string first_word(const std::string& s) {
   return s.substr(0, s.find(' '));
 }
 
+std::string tls_option(SandboxTls tls) {
+  switch (tls) {
+    case SandboxTls::on:
+      return "--tls ";
+    case SandboxTls::only:
+      return "--tls-only ";
+    default:
+      return "";
+  }
+}
+
 }  // namespace
 
 std::string shell_quote(const std::string& s) {
@@ -99,6 +110,10 @@ Sandbox Sandbox::backend() {
   return create(1, 1, "backend");
 }
 
+Sandbox Sandbox::backend(SandboxTls tls) {
+  return create(1, 1, "backend", tls_option(tls));
+}
+
 Sandbox Sandbox::backend_replicated() {
   return create(2, 2, "backend-replicated");
 }
@@ -108,20 +123,27 @@ Sandbox Sandbox::backend_galera() {
 }
 
 Sandbox Sandbox::topology(const std::string& kind, int n) {
+  return topology(kind, n, SandboxTls::off);
+}
+
+Sandbox Sandbox::topology(const std::string& kind, int n, SandboxTls tls) {
   if (n < 0) throw std::invalid_argument("sandbox topology needs n >= 0");
   const int count = (kind == "replicas" ? 1 : 2) + n;
-  return create(count, count, "topology " + shell_quote(kind) + " " + std::to_string(n));
+  return create(count, count, "topology " + shell_quote(kind) + " " + std::to_string(n),
+                tls_option(tls));
 }
 
 // SETUP is a backend verb or "topology KIND N"; the directory and base port go after the verb.
-Sandbox Sandbox::create(int count, int port_span, const std::string& setup) {
+Sandbox Sandbox::create(int count, int port_span, const std::string& setup,
+                        const std::string& options) {
   const std::string verb = first_word(setup);
   const std::string rest = setup.size() > verb.size() ? setup.substr(verb.size()) : "";
   for (int attempt = 1;; ++attempt) {
     Sandbox sb(make_temp_dir(), 0, count);
     try {
       sb.base_port_ = std::stoi(sb.run("free-port " + std::to_string(port_span)));
-      sb.run(verb + " " + shell_quote(sb.dir_) + " " + std::to_string(sb.base_port_) + rest);
+      sb.run(options + verb + " " + shell_quote(sb.dir_) + " " + std::to_string(sb.base_port_) +
+             rest);
       return sb;
     } catch (const std::runtime_error& e) {
       // ~Sandbox destroys the directory and whatever servers were already started.
@@ -202,9 +224,13 @@ std::string Sandbox::run(const std::string& args) const {
   int code = 0;
   std::string out = run_command(kScript + " " + args + " 2>" + err.path(), &code);
   if (code != 0) {
-    // Only the verb is named: the arguments may hold SQL with passwords.
-    throw std::runtime_error("sandbox " + first_word(args) + " failed (exit " +
-                             std::to_string(code) + "): " + err.read());
+    // Only the verb (and its option) is named: the arguments may hold SQL with passwords.
+    const std::string verb =
+        args.rfind("--", 0) == 0
+            ? first_word(args) + " " + first_word(args.substr(args.find(' ') + 1))
+            : first_word(args);
+    throw std::runtime_error("sandbox " + verb + " failed (exit " + std::to_string(code) +
+                             "): " + err.read());
   }
   return out;
 }

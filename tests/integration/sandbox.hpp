@@ -16,6 +16,13 @@ std::string shell_quote(const std::string& s);
 /// ignored by accident.
 std::string run_command(const std::string& cmd, int* exit_code = nullptr);
 
+/// TLS of a sandbox's servers (tools/sandbox/sandbox --tls / --tls-only).
+enum class SandboxTls {
+  off,   ///< plain only, as before
+  on,    ///< TLS offered (own CA in DIR/tls), plain connections still accepted
+  only,  ///< require_secure_transport=ON: plain TCP connections are refused with error 1045
+};
+
 /// One sandbox directory holding either a backend server or a replication topology. Instance I
 /// listens on port(I) with server_id = port(I); accounts are listed in tools/sandbox/README.md.
 /// Every failure throws std::runtime_error carrying the script's stderr.
@@ -23,6 +30,8 @@ class Sandbox {
  public:
   /// A standalone server with database `orchestrator` and user orc_backend/orc_backend_pass.
   static Sandbox backend();
+  /// The same with TLS; replicas of TLS sandboxes replicate over verified TLS.
+  static Sandbox backend(SandboxTls tls);
   /// The same backend as master 0 plus a GTID replica 1 (read_only): a backend whose master can
   /// be lost, for tests of orchestrator nodes sharing a replicated backend.
   static Sandbox backend_replicated();
@@ -32,6 +41,7 @@ class Sandbox {
   /// A started topology that already replicates: KIND is "replicas" (0 = master + N
   /// replicas), "chain" (0 -> 1 -> N leaves) or "comasters" (0 <-> 1 + N replicas of 0).
   static Sandbox topology(const std::string& kind, int n);
+  static Sandbox topology(const std::string& kind, int n, SandboxTls tls);
 
   ~Sandbox();  ///< Stops every server by PID and deletes the directory; never throws.
   Sandbox(Sandbox&& other) noexcept;
@@ -44,6 +54,12 @@ class Sandbox {
   /// Number of servers in the sandbox.
   int size() const { return count_; }
   const std::string& dir() const { return dir_; }
+
+  /// PEM files of a TLS sandbox (DIR/tls/): its own CA, which signed the servers' certificate
+  /// (for 127.0.0.1 and localhost) and a client certificate. Two sandboxes never share a CA.
+  std::string ca_file() const { return dir_ + "/tls/ca.pem"; }
+  std::string client_cert_file() const { return dir_ + "/tls/client-cert.pem"; }
+  std::string client_key_file() const { return dir_ + "/tls/client-key.pem"; }
 
   void kill(int i);    ///< kill -9: a crash; the pid file stays, data survives.
   void stop(int i);    ///< Clean shutdown; returns once the process has exited.
@@ -59,7 +75,9 @@ class Sandbox {
  private:
   Sandbox(std::string dir, int base_port, int count);
   /// COUNT servers on PORT_SPAN consecutive free ports (Galera needs 4 per server).
-  static Sandbox create(int count, int port_span, const std::string& setup_args);
+  /// OPTIONS ("--tls", "--tls-only" or "") go before the verb.
+  static Sandbox create(int count, int port_span, const std::string& setup_args,
+                        const std::string& options = "");
   /// Runs the script with ARGS (already shell-quoted); throws with its stderr on failure.
   std::string run(const std::string& args) const;
   std::string instance_arg(int i) const;

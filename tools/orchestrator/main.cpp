@@ -6,6 +6,8 @@
 
 #include <malloc.h>
 
+#include <csignal>
+
 #include <iostream>
 
 #include "tools/orchestrator/app.hpp"
@@ -36,6 +38,9 @@ int main(int argc, char** argv) {
   // One thread per watched server would otherwise give each its own malloc arena; two arenas
   // keep the idle footprint small at no measurable cost (probes allocate little).
   mallopt(M_ARENA_MAX, 2);
+  // A peer that closes its socket while we write (an HTTPS client going away mid-answer:
+  // OpenSSL writes without MSG_NOSIGNAL; a MySQL server dying) must cost an error, not the node.
+  std::signal(SIGPIPE, SIG_IGN);
   std::vector<std::string> raw(argv + 1, argv + argc);
   auto parsed = orc::model::parse_cli_args(raw);
   if (!parsed.ok) {

@@ -13,6 +13,7 @@
 #include "actors/recovery_coordinator.hpp"
 #include "actors/storage_actor.hpp"
 #include "http/server.hpp"
+#include "storage/mysql_tls_config.hpp"
 #include "storage/schema_deploy.hpp"
 #include "tools/orchestrator/app.hpp"
 
@@ -32,6 +33,7 @@ storage::MysqlEndpoint backend_endpoint(const model::Config& cfg) {
   ep.connect_timeout_s = cfg.MySQLConnectTimeoutSeconds;
   ep.read_timeout_s = cfg.MySQLOrchestratorReadTimeoutSeconds;
   ep.write_timeout_s = cfg.MySQLOrchestratorReadTimeoutSeconds;
+  ep.tls = storage::backend_tls(cfg);
   return ep;
 }
 
@@ -47,6 +49,7 @@ storage::MysqlEndpoint topology_endpoint(const model::Config& cfg) {
   int hung_after = cfg.InstancePollSeconds + cfg.ReasonableInstanceCheckSeconds;
   ep.read_timeout_s = std::max(1, std::min(cfg.MySQLDiscoveryReadTimeoutSeconds, hung_after));
   ep.write_timeout_s = ep.read_timeout_s;
+  ep.tls = storage::topology_tls(cfg);
   return ep;
 }
 
@@ -101,6 +104,13 @@ std::vector<model::InstanceKey> seeds(const model::Config& cfg) {
 
 int run_service(const model::Config& cfg, const model::CliArgs& args) {
   auto backend = backend_endpoint(cfg);
+  // Unusable TLS files stop the node at start rather than failing every connection later.
+  for (const auto& tls : {backend.tls, topology_endpoint(cfg).tls}) {
+    if (auto problem = storage::check_tls_files(tls); !problem.empty()) {
+      spdlog::error("invalid TLS configuration: {}", problem);
+      return 1;
+    }
+  }
   caf::actor_system_config caf_cfg;
   caf_cfg.set("scheduler.max-threads", 2);
   // Blocking work runs on detached actors; the cooperative workers only route messages, so a
