@@ -104,8 +104,8 @@ std::optional<Identity> Authenticator::authenticate(const httplib::Request& req)
 bool Authenticator::may_write(const Identity& who) const {
   if (method_ == "multi") return who.user != "readonly";
   if (method_ == "proxy")
-    return !who.user.empty() &&
-           (listed(config_.PowerAuthUsers, who.user) || in_power_groups(who.user));
+    // As upstream: "*" lets every request write, even one without the header.
+    return listed(config_.PowerAuthUsers, who.user) || in_power_groups(who.user);
   return true;  // "" and basic: every authenticated caller
 }
 

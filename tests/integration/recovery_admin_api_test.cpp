@@ -84,6 +84,13 @@ struct Backend {
   }
 };
 
+HttpOptions admin_client() {
+  HttpOptions o;
+  o.user = "admin";
+  o.password = "secret";
+  return o;
+}
+
 /// A node on the backend, with proxy or basic authentication so acknowledgements name a user.
 struct Fixture {
   Backend backend;
@@ -97,7 +104,7 @@ struct Fixture {
                                {"HTTPAuthUser", "\"admin\""},
                                {"HTTPAuthPassword", "\"secret\""},
                                {"InstancePollSeconds", "1"}}),
-             http_port) {
+             http_port, basic ? admin_client() : HttpOptions{}) {
     backend.connect();
   }
 

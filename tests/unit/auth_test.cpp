@@ -110,6 +110,7 @@ TEST_CASE("proxy: the header names the user; PowerAuthUsers may write") {
   CHECK(decide(c, Access::Mutation, alice) == 0);
   c.PowerAuthUsers = {"*"};
   CHECK(decide(c, Access::Mutation, req) == 0);
+  CHECK(decide(c, Access::Mutation, request()) == 0);  // upstream: "*" even without a header
 }
 
 TEST_CASE("proxy: members of PowerAuthGroups may write") {
