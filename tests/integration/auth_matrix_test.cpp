@@ -49,6 +49,13 @@ std::unique_ptr<OrchestratorNode> start_node(const Sandbox& backend,
                                             ready);
 }
 
+/// Config members of a node with `method` ("basic" or "multi") for kAdmin/kPassword.
+std::map<std::string, std::string> password_auth(const std::string& method) {
+  return {{"AuthenticationMethod", "\"" + method + "\""},
+          {"HTTPAuthUser", "\"" + kAdmin + "\""},
+          {"HTTPAuthPassword", "\"" + kPassword + "\""}};
+}
+
 /// The global recovery switch as the backend holds it (the judge of mutation cells).
 bool recoveries_disabled(Sandbox& backend) {
   return backend.sql(0, "SELECT COUNT(*) FROM orchestrator.global_recovery_disable") != "0";
@@ -109,11 +116,7 @@ TEST_CASE("auth matrix: no authentication lets everyone read and write") {
 TEST_CASE("auth matrix: basic asks every route for the one user, health checks included") {
   auto backend = Sandbox::backend();
   const auto admin = basic(kAdmin, kPassword);
-  auto node = start_node(backend,
-                         {{"AuthenticationMethod", "\"basic\""},
-                          {"HTTPAuthUser", "\"" + kAdmin + "\""},
-                          {"HTTPAuthPassword", "\"" + kPassword + "\""}},
-                         admin);
+  auto node = start_node(backend, password_auth("basic"), admin);
   check_matrix(backend, *node, admin,
                {{"no credentials", {}, 401, 401, false, 401},
                 {"good", admin, 200, 200, true, 200},
@@ -126,11 +129,7 @@ TEST_CASE("auth matrix: basic asks every route for the one user, health checks i
 TEST_CASE("auth matrix: multi lets user readonly read with any password, not write") {
   auto backend = Sandbox::backend();
   const auto admin = basic(kAdmin, kPassword);
-  auto node = start_node(backend,
-                         {{"AuthenticationMethod", "\"multi\""},
-                          {"HTTPAuthUser", "\"" + kAdmin + "\""},
-                          {"HTTPAuthPassword", "\"" + kPassword + "\""}},
-                         admin);
+  auto node = start_node(backend, password_auth("multi"), admin);
   check_matrix(backend, *node, admin,
                {{"no credentials", {}, 401, 401, false, 401},
                 {"good", admin, 200, 200, true, 200},
@@ -156,12 +155,14 @@ TEST_CASE("auth matrix: proxy trusts the user header and lets PowerAuthUsers wri
 TEST_CASE("auth matrix: ReadOnly refuses every mutation, even with good credentials") {
   auto backend = Sandbox::backend();
   const auto admin = basic(kAdmin, kPassword);
-  auto node = start_node(backend,
-                         {{"AuthenticationMethod", "\"basic\""},
-                          {"HTTPAuthUser", "\"" + kAdmin + "\""},
-                          {"HTTPAuthPassword", "\"" + kPassword + "\""},
-                          {"ReadOnly", "true"}},
-                         admin);
+  auto node = start_node(
+      backend,
+      [] {
+        auto c = password_auth("basic");
+        c["ReadOnly"] = "true";
+        return c;
+      }(),
+      admin);
   check_matrix(
       backend, *node, admin,
       {{"good", admin, 200, 500, false, 200}, {"no credentials", {}, 401, 401, false, 401}});
@@ -190,11 +191,7 @@ TEST_CASE("a cross-site browser request cannot change anything; the same page ca
 TEST_CASE("orchestrator-client sends ORCHESTRATOR_AUTH_USER/PASSWORD to a basic node") {
   auto backend = Sandbox::backend();
   const auto admin = basic(kAdmin, kPassword);
-  auto node = start_node(backend,
-                         {{"AuthenticationMethod", "\"basic\""},
-                          {"HTTPAuthUser", "\"" + kAdmin + "\""},
-                          {"HTTPAuthPassword", "\"" + kPassword + "\""}},
-                         admin);
+  auto node = start_node(backend, password_auth("basic"), admin);
   REQUIRE(health_answers(*node, admin, 200));
   const auto api = "http://127.0.0.1:" + std::to_string(node->port()) + "/api";
   const std::string good =
