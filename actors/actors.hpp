@@ -5,9 +5,12 @@
 
 #include <caf/all.hpp>
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -58,11 +61,46 @@ struct PersistBatch {
 };
 using PersistBatchPtr = std::shared_ptr<const PersistBatch>;
 
-/// Arbitrary backend work (reads for the API, commands, locks) run on the storage actor's
-/// session, so that every statement of this process goes through one serialising owner.
-/// The job writes its results into state it captured; it throws to report failure.
+/// Arbitrary backend work (reads for the API, commands, recovery steps, locks) run on a storage
+/// actor's session, so that every statement of this process goes through a serialising owner.
+/// `run` writes its results into state it captured and throws to report failure.
+///
+/// A job has a state, so that a caller that stops waiting can never have its captures used
+/// later: queued -> running -> done, or queued -> abandoned. The storage actor start()s a job
+/// before running it and skips it when that fails; a blocking caller that gives up abandon()s
+/// it, and when that fails (the job is running) waits for it to finish instead of returning.
+/// The protocol is run by actors::run_storage_job (actors/storage_client.hpp); actors that
+/// send jobs asynchronously capture only values and never abandon.
 struct StorageJob {
+  enum class State { queued, running, done, abandoned };
+
   std::function<void(soci::session&)> run;
+
+  /// Storage actor: queued -> running. False when the caller abandoned the job: skip it.
+  bool start();
+  /// Storage actor, after `run` returned ("") or threw (its text): running -> done; wakes the
+  /// caller. Must follow every successful start().
+  void finish(std::string error);
+  /// Caller: queued -> abandoned, after which the job never runs. False when it already
+  /// started (or finished): the caller must then wait_done() before its captures die.
+  bool abandon();
+  /// Caller: marks that its deadline passed while the job was running (observable by tests).
+  void mark_overran();
+  /// Blocks until the job is done and returns its error text ("" on success). Only after a
+  /// start() (i.e. when abandon() failed): a queued job may never be done.
+  std::string wait_done();
+  /// Waits at most `timeout` for done; true when done.
+  bool wait_done_for(std::chrono::milliseconds timeout);
+
+  State state() const;
+  bool overran() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::condition_variable done_cv_;
+  State state_ = State::queued;
+  bool overran_ = false;
+  std::string error_;
 };
 using StorageJobPtr = std::shared_ptr<StorageJob>;
 
@@ -164,13 +202,16 @@ using recovery_coordinator_actor = caf::typed_actor<
     // Leadership changed.
     caf::reacts_to<active_atom, bool>>;
 
-/// The only owner of this process's backend connection.
+/// An owner of one backend connection. A service runs two: the main lane (probe flushes,
+/// snapshot refreshes, API reads and commands) and the control lane (recovery registration,
+/// audit steps, resolutions, acknowledgements, operation locks), so that control work never
+/// waits behind a flush or a refresh.
 using storage_actor = caf::typed_actor<
     // Queue probe results; flushed in one batch per flush interval.
     caf::reacts_to<persist_atom, PersistBatchPtr>,
     // Timer: write the queued batch.
     caf::reacts_to<caf::flush_atom>,
-    // Run a job; reply "" on success or the error text.
+    // Run a job (skipped when its caller abandoned it); reply "" on success or the error text.
     caf::replies_to<job_atom, StorageJobPtr>::with<std::string>,
     // Refresh the read snapshot if it is older than the given milliseconds or dirty.
     caf::replies_to<refresh_atom, int64_t>::with<bool>,

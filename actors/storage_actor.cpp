@@ -5,6 +5,7 @@
 #include <soci/soci.h>
 #include <map>
 
+#include "actors/storage_client.hpp"
 #include "storage/cluster_dao.hpp"
 #include "storage/instance_dao.hpp"
 
@@ -133,14 +134,16 @@ storage_actor::behavior_type storage_behavior(storage_actor::stateful_pointer<st
       },
       [=](job_atom, const StorageJobPtr& job) -> std::string {
         auto& st = self->state;
-        st.stats.jobs++;
-        try {
-          job->run(st.db());
-          return {};
-        } catch (const std::exception& e) {
-          st.on_error(e);
-          return e.what();
+        auto error = execute_storage_job(
+            *job, [&st]() -> soci::session& { return st.db(); },
+            [&st](const std::exception& e) { st.on_error(e); });
+        if (!error) {
+          // Its caller gave up while it was queued: it must never run (its captures may be gone).
+          spdlog::warn("{} storage lane: skipped a job its caller abandoned", st.settings.lane);
+          return "not run: abandoned by its caller";
         }
+        st.stats.jobs++;
+        return *error;
       },
       [=](refresh_atom, int64_t max_age_ms) -> bool {
         auto& st = self->state;

@@ -1,10 +1,13 @@
 #pragma once
-// The storage actor: the only owner of this process's backend connection. It serialises all
-// backend reads and writes, merges probe results into one batch per flush interval (so an
-// unchanged instance costs a fraction of a statement), and refreshes the read snapshot.
+// The storage actor: an owner of one backend connection. It serialises the backend reads and
+// writes sent to it, merges probe results into one batch per flush interval (so an unchanged
+// instance costs a fraction of a statement), and refreshes the read snapshot. The service runs
+// two of them (lanes, see actors.hpp): "main" and "control" (no snapshot, no probe results),
+// so that recovery steps and lock rows never queue behind a flush or a refresh.
 
 #include <chrono>
 #include <memory>
+#include <string>
 
 #include "actors/actors.hpp"
 #include "actors/leadership.hpp"
@@ -20,6 +23,8 @@ struct StorageSettings {
   std::shared_ptr<SnapshotStore> snapshots;
   /// Probe results are leader work: when set, a flush after the local term ended is dropped.
   std::shared_ptr<const Leadership> leadership;
+  /// Name in logs: "main" (flushes, snapshot, API) or "control" (recovery steps, locks).
+  std::string lane = "main";
 };
 
 /// Spawns the storage actor on its own thread (it blocks on SQL).

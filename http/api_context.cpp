@@ -14,14 +14,11 @@ std::shared_ptr<const model::TopologySnapshot> ApiContext::snapshot(int64_t max_
 }
 
 std::string ApiContext::run_storage_job(std::function<void(soci::session&)> fn) const {
-  auto job = std::make_shared<actors::StorageJob>();
-  job->run = std::move(fn);
-  std::string result;
-  caf::scoped_actor self{*system};
-  self->request(storage, std::chrono::seconds(30), actors::job_atom::value, job)
-      .receive([&](const std::string& error) { result = error; },
-               [&](caf::error& err) { result = "backend request failed: " + to_string(err); });
-  return result;
+  return actors::storage_error_text(main_lane().run(std::move(fn)));
+}
+
+std::string ApiContext::run_control_job(std::function<void(soci::session&)> fn) const {
+  return actors::storage_error_text(control_lane().run(std::move(fn)));
 }
 
 void respond_ok(httplib::Response& res, const std::string& message,

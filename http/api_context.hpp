@@ -16,16 +16,21 @@
 #include "actors/health_board.hpp"
 #include "actors/leadership.hpp"
 #include "actors/snapshot_store.hpp"
-#include "storage/instance_probe.hpp"
+#include "actors/storage_client.hpp"
 #include "model/config.hpp"
 #include "model/node_identity.hpp"
 #include "storage/backend.hpp"
+#include "storage/instance_probe.hpp"
 
 namespace orc::http {
 
 struct ApiContext {
   caf::actor_system* system = nullptr;
+  /// Main storage lane: snapshot refreshes, API reads and commands (shared with probe flushes).
   actors::storage_actor storage;
+  /// Control lane: manual recoveries, acknowledgements, operation locks; so that they never
+  /// queue behind a flush or a refresh. Unset (tests): the main lane is used instead.
+  actors::storage_actor control;
   actors::discovery_actor discovery;
   std::shared_ptr<actors::SnapshotStore> snapshots;
   std::shared_ptr<const model::Config> config;
@@ -50,8 +55,22 @@ struct ApiContext {
   /// Returns nullptr when the backend cannot be read and no snapshot exists.
   std::shared_ptr<const model::TopologySnapshot> snapshot(int64_t max_age_ms = 250) const;
 
-  /// Runs `fn` on the storage actor's backend session; returns "" or the error text.
+  /// Runs `fn` on the main lane's backend session; returns "" or the error text. `fn` may
+  /// capture by reference: actors::run_storage_job returns only once the job finished or can
+  /// never run (see actors/storage_client.hpp).
   std::string run_storage_job(std::function<void(soci::session&)> fn) const;
+  /// The same on the control lane (recovery bookkeeping, acknowledgements, lock rows).
+  std::string run_control_job(std::function<void(soci::session&)> fn) const;
+
+  /// The lanes as blocking callers see them (typed errors, results by value).
+  actors::StorageLane main_lane() const { return {system, storage}; }
+  actors::StorageLane control_lane() const { return {system, control ? control : storage}; }
+
+  /// Runs `fn(session) -> T` on the main lane and returns its value or the error.
+  template <class T, class F>
+  caf::expected<T> run_storage(F fn) const {
+    return main_lane().call<T>(std::move(fn));
+  }
 };
 
 /// Writes `{"Code":"OK","Message":...,"Details":<details_json>}` with HTTP 200.

@@ -26,17 +26,15 @@ struct OperationRoute {
     if (!key) return;
     const std::string& command = spec->names.front();
 
+    // Lock rows go to the control lane: never behind a probe flush or a snapshot refresh.
     int64_t token = 0;
-    std::string refusal;
-    auto error = ctx->run_storage_job([&](soci::session& s) {
-      try {
-        token = actors::take_operation_lock(s, *key, node, command);
-      } catch (const actors::OperationRefused& e) {
-        refusal = e.what();
-      }
-    });
-    if (!error.empty()) return respond_error(res, "Cannot take the operation lock: " + error);
-    if (!refusal.empty()) return respond_error(res, refusal);
+    try {
+      token = actors::take_operation_lock(ctx->control_lane(), *key, node, command);
+    } catch (const actors::OperationRefused& e) {
+      return respond_error(res, e.what());
+    } catch (const std::exception& e) {
+      return respond_error(res, "Cannot take the operation lock: " + std::string(e.what()));
+    }
 
     std::string failure;
     storage::OperationSettings settings;
@@ -57,7 +55,7 @@ struct OperationRoute {
     }
 
     // Always release, also after a failure; record the new state when it could be read.
-    error = ctx->run_storage_job([&](soci::session& s) {
+    auto error = ctx->run_control_job([&](soci::session& s) {
       actors::release_operation_lock(s, token);
       if (!probe.ok) return;
       std::optional<model::Instance> master;

@@ -4,7 +4,7 @@
 // nodes (or a node and the leader's automated recovery) from recovering one instance at once.
 
 #include "actors/manual_recovery.hpp"
-#include "actors/recovery_coordinator.hpp"
+#include "actors/storage_client.hpp"
 #include "http/json_encode.hpp"
 #include "http/json_recovery.hpp"
 #include "http/routes.hpp"
@@ -19,7 +19,8 @@ actors::RecoveryEnv recovery_env(const ApiContext& ctx) {
   env.node = ctx.node;
   env.topology = ctx.topology;
   env.probe_options = ctx.probe_options;
-  env.backend = actors::storage_backend_runner(*ctx.system, ctx.storage);
+  // Registration, steps and resolution go to the control lane (never behind a flush).
+  env.backend = actors::storage_backend_runner(*ctx.system, ctx.control_lane().actor);
   env.instances = [&ctx] {
     auto snap = ctx.snapshot(0);
     if (!snap) throw std::runtime_error("cannot read the instances from the backend");

@@ -9,9 +9,9 @@
 #include <functional>
 #include <stdexcept>
 
+#include "http/auth.hpp"
 #include "http/json_encode.hpp"
 #include "http/json_recovery.hpp"
-#include "http/auth.hpp"
 #include "http/routes.hpp"
 #include "storage/candidate_dao.hpp"
 #include "storage/cluster_dao.hpp"
@@ -101,7 +101,8 @@ std::optional<std::string> resolve(const ApiContext& ctx, soci::session& s, cons
 bool run(const ApiContext& ctx, httplib::Response& res, const std::string& what,
          const std::function<void(soci::session&, std::string& why)>& fn) {
   std::string why;
-  auto error = ctx.run_storage_job([&](soci::session& s) { fn(s, why); });
+  // Control lane: acknowledgements and the recovery switch never wait behind probe flushes.
+  auto error = ctx.run_control_job([&](soci::session& s) { fn(s, why); });
   if (!error.empty()) {
     respond_error(res, "Cannot " + what + ": " + error);
     return false;
@@ -172,8 +173,7 @@ void audit_page(const ApiContext& ctx, const httplib::Request& req, httplib::Res
 
 }  // namespace
 
-void register_recovery_admin_routes(Router& srv, const ApiContext& ctx,
-                                    const std::string& api) {
+void register_recovery_admin_routes(Router& srv, const ApiContext& ctx, const std::string& api) {
   const std::string seg = kSegment;
   auto m = [](const httplib::Request& req, int i) { return req.matches[i].str(); };
 

@@ -12,6 +12,7 @@
 #include "actors/election.hpp"
 #include "actors/recovery_coordinator.hpp"
 #include "actors/storage_actor.hpp"
+#include "actors/storage_client.hpp"
 #include "http/server.hpp"
 #include "storage/mysql_tls_config.hpp"
 #include "storage/schema_deploy.hpp"
@@ -117,6 +118,7 @@ int run_service(const model::Config& cfg, const model::CliArgs& args) {
   // condition-variable scheduler beats work stealing's polling (which cost ~1.5% CPU idle).
   caf_cfg.set("scheduler.policy", caf::atom("sharing"));
   caf_cfg.set("logger.console", caf::atom("none"));
+  actors::register_storage_errors(caf_cfg);
   caf::actor_system system{caf_cfg};
 
   auto config = std::make_shared<const model::Config>(cfg);
@@ -132,6 +134,12 @@ int run_service(const model::Config& cfg, const model::CliArgs& args) {
   storage_settings.snapshots = snapshots;
   storage_settings.leadership = leadership;
   auto storage = actors::spawn_storage(system, storage_settings);
+  // The control lane: its own session for recovery steps and lock rows, which must never wait
+  // behind a probe flush or a snapshot refresh (a slow backend is when failovers happen).
+  actors::StorageSettings control_settings;
+  control_settings.endpoint = backend;
+  control_settings.lane = "control";
+  auto control = actors::spawn_storage(system, control_settings);
 
   auto prober = std::make_shared<actors::ProberSettings>();
   prober->endpoint = topology_endpoint(cfg);
@@ -159,7 +167,7 @@ int run_service(const model::Config& cfg, const model::CliArgs& args) {
   actors::RecoveryCoordinatorSettings recovery_settings;
   recovery_settings.config = config;
   recovery_settings.node = node;
-  recovery_settings.storage = storage;
+  recovery_settings.storage = control;
   recovery_settings.leadership = leadership;
   recovery_settings.topology = operation_endpoint(cfg);
   recovery_settings.probe_options = probe_options(cfg);
@@ -201,6 +209,7 @@ int run_service(const model::Config& cfg, const model::CliArgs& args) {
   http::ApiContext ctx;
   ctx.system = &system;
   ctx.storage = storage;
+  ctx.control = control;
   ctx.discovery = discovery;
   ctx.snapshots = snapshots;
   ctx.config = config;
@@ -220,7 +229,7 @@ int run_service(const model::Config& cfg, const model::CliArgs& args) {
     for (const caf::actor& a :
          {caf::actor_cast<caf::actor>(election), caf::actor_cast<caf::actor>(discovery),
           caf::actor_cast<caf::actor>(detector), caf::actor_cast<caf::actor>(recovery),
-          caf::actor_cast<caf::actor>(storage)})
+          caf::actor_cast<caf::actor>(storage), caf::actor_cast<caf::actor>(control)})
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   };
   http::ApiServer server(ctx);
@@ -269,6 +278,7 @@ int run_service(const model::Config& cfg, const model::CliArgs& args) {
   caf::anon_send_exit(recovery, caf::exit_reason::user_shutdown);
   caf::anon_send(storage, caf::flush_atom_v);
   caf::anon_send_exit(storage, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(control, caf::exit_reason::user_shutdown);
   return 0;
 }
 
