@@ -19,7 +19,8 @@ namespace orc::actors {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+/// Times come from the actor clock, which CAF's test coordinator drives in unit tests.
+using Clock = caf::actor_clock;
 
 struct detector_state {
   static inline const char* name = "detector";
@@ -37,6 +38,9 @@ struct detector_state {
   /// When each still-inconclusive failure was first seen (sets the re-probe interval).
   std::map<model::InstanceKey, Clock::time_point> inconclusive_since;
   bool recheck_armed = false;  ///< a delayed re-analysis is scheduled
+  /// The 2 s tick chain is scheduled. Set when a chain starts, cleared when a tick finds the
+  /// detector inactive and ends it: leadership flaps never start a second chain.
+  bool tick_armed = false;
   /// Masters whose replicas' IO threads were just restarted: detect-only until then.
   std::map<model::InstanceKey, Clock::time_point> graceful_until;
   caf::actor discovery;  ///< the sender of observations; receives reprobe requests
@@ -160,12 +164,12 @@ void register_detection(self_ptr self, const model::ReplicationAnalysis& row) {
 /// its own: a stuck replica must not stall detection.
 bool restart_io_threads(self_ptr self, const std::vector<model::InstanceKey>& keys) {
   auto& st = self->state;
-  auto now = Clock::now();
+  auto now = self->clock().now();
   std::vector<model::InstanceKey> due;
   for (const auto& key : keys) {
-    auto& last = st.last_restart[key];
-    if (last != Clock::time_point{} && now - last < std::chrono::seconds(30)) continue;
-    last = now;
+    auto last = st.last_restart.find(key);
+    if (last != st.last_restart.end() && now - last->second < std::chrono::seconds(30)) continue;
+    st.last_restart[key] = now;
     due.push_back(key);
   }
   if (due.empty()) return false;
@@ -195,7 +199,7 @@ void forward_actionable(self_ptr self, const std::vector<model::ReplicationAnaly
   auto& st = self->state;
   if (!st.settings.recovery) return;
   auto candidates = std::make_shared<RecoveryCandidates>();
-  auto now = Clock::now();
+  auto now = self->clock().now();
   for (const auto& row : rows) {
     // Failures the coordinator would skip anyway (no recovery, downtime, filters) are not
     // sent: this runs after every probe result, and the message carries the whole view.
@@ -237,7 +241,7 @@ void analyze_now(self_ptr self) {
   std::vector<model::InstanceKey> reprobe;
   std::set<model::InstanceKey> still_inconclusive;
   auto recheck_in = std::chrono::milliseconds::max();
-  auto now = Clock::now();
+  auto now = self->clock().now();
   for (const auto& row : *rows) {
     if (row.analysis == model::AnalysisCode::NoProblem) continue;
     auto restart = model::replicas_to_restart(row, input.instances);
@@ -251,12 +255,12 @@ void analyze_now(self_ptr self) {
       // once a second, as upstream's emergent reads, for failures that stay inconclusive.
       auto interval = now - since < std::chrono::seconds(2) ? std::chrono::milliseconds(100)
                                                             : std::chrono::milliseconds(1000);
-      auto& last = st.last_reprobe_request[row.analyzed_instance_key];
-      if (now - last < interval) {
+      auto last = st.last_reprobe_request.find(row.analyzed_instance_key);
+      if (last != st.last_reprobe_request.end() && now - last->second < interval) {
         recheck_in = std::min(recheck_in, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                              interval - (now - last)));
+                                              interval - (now - last->second)));
       } else {
-        last = now;
+        st.last_reprobe_request[row.analyzed_instance_key] = now;
         // The re-probe of an instance includes its replicas; a failing replica's master too.
         reprobe.push_back(row.analysis ==
                                   model::AnalysisCode::FirstTierReplicaFailingToConnectToMaster
@@ -332,7 +336,10 @@ detector_actor::behavior_type detector_behavior(self_ptr self, DetectorSettings 
       },
       [=](caf::tick_atom) {
         auto& st = self->state;
-        if (!st.active) return;
+        if (!st.active) {
+          st.tick_armed = false;  // the chain ends here; the next activation starts one
+          return;
+        }
         refresh_backend_facts(self);
         analyze_now(self);  // also catches changes that come only from the backend
         self->delayed_send(self, std::chrono::seconds(2), caf::tick_atom_v);
@@ -348,7 +355,11 @@ detector_actor::behavior_type detector_behavior(self_ptr self, DetectorSettings 
         if (st.settings.recovery)
           self->send(caf::actor_cast<recovery_coordinator_actor>(st.settings.recovery),
                      active_atom::value, active);
-        if (active) self->send(self, caf::tick_atom_v);
+        // A chain still scheduled from an earlier term simply carries on.
+        if (active && !st.tick_armed) {
+          st.tick_armed = true;
+          self->send(self, caf::tick_atom_v);
+        }
       },
   };
 }

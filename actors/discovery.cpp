@@ -25,9 +25,14 @@ struct Watched {
   prober_actor prober;
   std::optional<watcher_actor> watcher;  ///< held connection, for servers with replicas
   std::chrono::steady_clock::time_point last_reprobe{};
-  bool reprobe_pending = false;              ///< a deferred re-probe is scheduled
-  std::optional<model::Instance> latest;     ///< last successful probe, as probed
-  bool last_ok = false;                      ///< whether the latest probe succeeded
+  bool reprobe_pending = false;           ///< a deferred re-probe is scheduled
+  std::optional<model::Instance> latest;  ///< last successful probe, as probed
+  bool last_ok = false;                   ///< whether the latest probe succeeded
+  /// last_check_partial_success as the backend row holds it (storage's touch and
+  /// mark_instances_failed): true after a success, the probe's `partial` after a failure (the
+  /// server answered its first query), the row's value when seeded. The live view carries it
+  /// so that the leader's analysis and the CLI's (backend rows) start from the same facts.
+  bool last_partial = false;
   std::optional<model::Instance> persisted;  ///< what the backend row holds (derived)
   std::string stored_rule;  ///< last DetectPromotionRuleQuery answer written to the backend
   std::chrono::steady_clock::time_point rule_stored_at{};
@@ -126,12 +131,14 @@ void handle_result(self_ptr self, const ProbeReport& report) {
     st.stats.probe_failures++;
     if (it->second.last_ok) spdlog::warn("{} is unreachable: {}", r.instance.key.str(), r.error);
     it->second.last_ok = false;
+    it->second.last_partial = r.partial;
     if (it->second.persisted) batch->failures.emplace_back(r.instance.key, r.partial);
   } else {
     if (!it->second.last_ok && it->second.latest)
       spdlog::info("{} is reachable again", r.instance.key.str());
     it->second.latest = r.instance;
     it->second.last_ok = true;
+    it->second.last_partial = true;
     if (!r.detected_promotion_rule.empty()) store_detected_rule(self, it->second, r);
   }
   if (st.active && r.ok) {
@@ -146,7 +153,7 @@ void handle_result(self_ptr self, const ProbeReport& report) {
   for (auto& inst : current) {
     const auto& w = st.watched[inst.key];
     inst.is_last_check_valid = w.last_ok;
-    inst.last_check_partial_success = w.last_ok;
+    inst.last_check_partial_success = w.last_partial;
     if (w.last_ok && st.settings.watch_masters && !inst.replicas.empty() && !w.watcher)
       st.watched[inst.key].watcher =
           spawn_watcher(self->home_system(), inst.key, st.settings.prober->endpoint,
@@ -264,6 +271,7 @@ void reconcile(self_ptr self) {
           if (it == st.watched.end() || it->second.latest) continue;  // probed meanwhile
           it->second.latest = inst;  // last known state; invalid until a probe succeeds
           it->second.last_ok = false;
+          it->second.last_partial = inst.last_check_partial_success;
           it->second.persisted = inst;
         }
       });

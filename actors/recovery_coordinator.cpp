@@ -5,50 +5,40 @@
 #include <map>
 #include <set>
 
+#include "actors/recovery_heartbeat.hpp"
+#include "actors/storage_client.hpp"
 #include "storage/candidate_dao.hpp"
 #include "storage/downtime_dao.hpp"
 #include "storage/recovery_dao.hpp"
 
 namespace orc::actors {
 
-BackendRunner storage_backend_runner(caf::actor_system& sys, storage_actor storage,
-                                     std::chrono::seconds timeout) {
-  return [&sys, storage, timeout](const std::function<void(soci::session&)>& fn) {
-    auto job = std::make_shared<StorageJob>();
-    job->run = fn;
-    std::string error;
-    caf::scoped_actor self{sys};
-    self->request(storage, timeout, job_atom::value, job)
-        .receive([&](const std::string& e) { error = e; },
-                 [&](caf::error& e) { error = "backend request failed: " + to_string(e); });
-    if (!error.empty()) throw std::runtime_error(error);
-  };
-}
-
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-/// node_health rows older than this belong to dead nodes (upstream's ActiveNodeExpireSeconds).
-constexpr int kNodeAliveSeconds = 5;
+/// The actor clock's time (CAF's test coordinator drives it in unit tests).
+using TimePoint = caf::actor_clock::time_point;
 
 struct coordinator_state {
   static inline const char* name = "recovery-coordinator";
   RecoveryCoordinatorSettings settings;
   bool active = false;
+  /// The 1 s upkeep chain is scheduled. Set when a chain starts, cleared when a tick finds
+  /// the coordinator inactive and ends it: leadership flaps never start a second chain.
+  bool upkeep_armed = false;
   std::set<model::InstanceKey> in_flight;
-  std::map<model::InstanceKey, Clock::time_point> last_attempt;
+  std::map<model::InstanceKey, TimePoint> last_attempt;
   uint64_t ticks = 0;
 };
 
 using self_ptr = recovery_coordinator_actor::stateful_pointer<coordinator_state>;
 
 /// The checks that need no I/O; the rest (global switch, anti-flapping) run in the recovery.
-bool worth_attempting(const coordinator_state& st, const model::ReplicationAnalysis& row) {
+bool worth_attempting(const coordinator_state& st, const model::ReplicationAnalysis& row,
+                      TimePoint now) {
   if (!automated_skip_reason(row).empty()) return false;
   if (st.in_flight.count(row.analyzed_instance_key)) return false;
   auto it = st.last_attempt.find(row.analyzed_instance_key);
-  return it == st.last_attempt.end() || Clock::now() - it->second >= st.settings.retry_interval;
+  return it == st.last_attempt.end() || now - it->second >= st.settings.retry_interval;
 }
 
 void start_recovery(self_ptr self, const model::ReplicationAnalysis& row,
@@ -56,7 +46,7 @@ void start_recovery(self_ptr self, const model::ReplicationAnalysis& row,
                     caf::actor discovery_handle) {
   auto& st = self->state;
   st.in_flight.insert(row.analyzed_instance_key);
-  st.last_attempt[row.analyzed_instance_key] = Clock::now();
+  st.last_attempt[row.analyzed_instance_key] = self->clock().now();
   auto env = std::make_shared<RecoveryEnv>();
   env->config = st.settings.config;
   env->node = st.settings.node;
@@ -98,7 +88,7 @@ void upkeep(self_ptr self) {
   auto job = std::make_shared<StorageJob>();
   job->run = [cfg, minute, ten_seconds](soci::session& s) {
     storage::clear_expired_recovery_periods(s, cfg->RecoveryPeriodBlockSeconds);
-    storage::acknowledge_crashed_recoveries(s, kNodeAliveSeconds);
+    storage::acknowledge_crashed_recoveries(s, kRecoveryHeartbeatStaleSeconds);
     if (ten_seconds) {
       storage::expire_blocked_recoveries(s, 30);
       storage::end_lost_in_recovery_downtime_of_replicating(s);
@@ -120,8 +110,9 @@ recovery_coordinator_actor::behavior_type coordinator_behavior(
         if (!st.active || !candidates) return;
         if (st.settings.leadership && !st.settings.leadership->is_leader()) return;
         std::shared_ptr<const std::vector<model::Instance>> view;
+        auto now = self->clock().now();
         for (const auto& row : candidates->rows) {
-          if (!worth_attempting(st, row)) continue;
+          if (!worth_attempting(st, row, now)) continue;
           if (!view)
             view = std::make_shared<const std::vector<model::Instance>>(candidates->instances);
           start_recovery(self, row, view, candidates->discovery);
@@ -129,11 +120,14 @@ recovery_coordinator_actor::behavior_type coordinator_behavior(
       },
       [=](recovered_atom, const model::InstanceKey& key) {
         self->state.in_flight.erase(key);
-        self->state.last_attempt[key] = Clock::now();
+        self->state.last_attempt[key] = self->clock().now();
       },
       [=](caf::tick_atom) {
         auto& st = self->state;
-        if (!st.active) return;
+        if (!st.active) {
+          st.upkeep_armed = false;  // the chain ends here; the next activation starts one
+          return;
+        }
         if (!st.settings.leadership || st.settings.leadership->is_leader()) upkeep(self);
         ++st.ticks;
         self->delayed_send(self, std::chrono::seconds(1), caf::tick_atom_v);
@@ -143,7 +137,11 @@ recovery_coordinator_actor::behavior_type coordinator_behavior(
         if (active == st.active) return;
         st.active = active;
         st.last_attempt.clear();
-        if (active) self->send(self, caf::tick_atom_v);
+        // A chain still scheduled from an earlier term simply carries on.
+        if (active && !st.upkeep_armed) {
+          st.upkeep_armed = true;
+          self->send(self, caf::tick_atom_v);
+        }
       },
   };
 }

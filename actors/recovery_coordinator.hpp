@@ -13,6 +13,7 @@
 #include "actors/actors.hpp"
 #include "actors/leadership.hpp"
 #include "actors/recovery.hpp"
+#include "actors/storage_client.hpp"  // storage_backend_runner (moved there)
 #include "model/config.hpp"
 #include "model/node_identity.hpp"
 #include "storage/backend.hpp"
@@ -39,10 +40,5 @@ struct RecoveryCoordinatorSettings {
 
 recovery_coordinator_actor spawn_recovery_coordinator(caf::actor_system& sys,
                                                       RecoveryCoordinatorSettings settings);
-
-/// A BackendRunner that runs each piece of work as a job of the storage actor, waiting for it
-/// (at most `timeout`); for blocking callers only (recovery actors, HTTP handlers).
-BackendRunner storage_backend_runner(caf::actor_system& sys, storage_actor storage,
-                                     std::chrono::seconds timeout = std::chrono::seconds(30));
 
 }  // namespace orc::actors

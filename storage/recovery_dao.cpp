@@ -5,6 +5,8 @@
 
 #include <soci/soci.h>
 
+#include <algorithm>
+
 #include "storage/backend.hpp"
 #include "storage/cluster_dao.hpp"
 #include "storage/failure_detection_dao.hpp"
@@ -274,12 +276,12 @@ std::optional<int64_t> register_recovery(soci::session& s, const RecoveryRegistr
           "start_active_period, end_active_period_unixtime, processing_node_hostname, "
           "processcing_node_token, analysis, cluster_name, cluster_alias, count_affected_slaves, "
           "slave_hosts, participating_instances, lost_slaves, all_errors, acknowledged, "
-          "acknowledged_by, acknowledge_comment, last_detection_id, uid) VALUES (:h, :p, 1, "
-          "NOW(), 0, :nh, :nt, :a, :c, :ca, :n, :sh, '', '', '', 0, '', '', ") +
+          "acknowledged_by, acknowledge_comment, last_detection_id, uid, last_heartbeat) "
+          "VALUES (:h, :p, 1, NOW(), 0, :nh, :nt, :a, :c, :ca, :n, :sh, '', '', '', 0, '', '', ") +
       (detection > 0 ? ":d"
                      : "(SELECT IFNULL(MAX(detection_id), 0) FROM topology_failure_detection "
                        "WHERE hostname = :dh AND port = :dp)") +
-      ", :uid)");
+      ", :uid, " + (r.heartbeat ? "NOW(3)" : "NULL") + ")");
   st.define_and_bind();
   st.execute(true);
   if (st.get_affected_rows() == 0) return std::nullopt;
@@ -403,14 +405,25 @@ int clear_expired_recovery_periods(soci::session& s, int block_seconds) {
   return count;
 }
 
-int acknowledge_crashed_recoveries(soci::session& s, int alive_seconds) {
+void heartbeat_recovery(soci::session& s, int64_t recovery_id) {
+  const long long id = recovery_id;
+  s << "UPDATE topology_recovery SET last_heartbeat = NOW(3) WHERE recovery_id = :id AND "
+       "end_recovery IS NULL",
+      soci::use(id);
+}
+
+int acknowledge_crashed_recoveries(soci::session& s, int stale_seconds) {
   static const std::string by = "orchestrator", comment = "detected crashed recovery";
+  const std::string stale = std::to_string(std::max(1, stale_seconds));
   return acknowledge_where(
       s,
-      "in_active_period = 1 AND end_recovery IS NULL AND NOT EXISTS (SELECT 1 FROM node_health "
-      "nh WHERE nh.hostname = topology_recovery.processing_node_hostname AND nh.token = "
-      "topology_recovery.processcing_node_token AND nh.last_seen_active > NOW() - INTERVAL " +
-          std::to_string(alive_seconds) + " SECOND)",
+      "in_active_period = 1 AND end_recovery IS NULL AND (last_heartbeat < NOW(3) - INTERVAL " +
+          stale +
+          " SECOND OR (last_heartbeat IS NULL AND NOT EXISTS (SELECT 1 FROM node_health nh "
+          "WHERE nh.hostname = topology_recovery.processing_node_hostname AND nh.token = "
+          "topology_recovery.processcing_node_token AND nh.last_seen_active > NOW() - "
+          "INTERVAL " +
+          stale + " SECOND)))",
       nullptr, Ack{by, comment, true}, nullptr);
 }
 

@@ -30,10 +30,16 @@ struct RecoveryRegistration {
   int64_t last_detection_id = 0;
   model::NodeIdentity node;  ///< processing_node_hostname / processcing_node_token (sic)
   std::string uid;           ///< caller-generated unique id (uid column)
+  /// The registering process refreshes the row's last_heartbeat (heartbeat_recovery) while it
+  /// runs the recovery, so the row carries its own liveness: set at registration. false
+  /// leaves it NULL, as in rows of upstream binaries, which are judged by their node's
+  /// node_health (see acknowledge_crashed_recoveries).
+  bool heartbeat = false;
 };
 
 /// INSERT IGNORE with in_active_period=1, end_active_period_unixtime=0 (never NULL, S8),
-/// start_active_period=NOW(), every NOT NULL column supplied (S12). Returns recovery_id, or
+/// start_active_period=NOW(), last_heartbeat=NOW(3) when r.heartbeat, every NOT NULL column
+/// supplied (S12). Returns recovery_id, or
 /// nullopt when another recovery of the same instance is still in its active period: the
 /// unique key is the lock every node and CLI collides on.
 std::optional<int64_t> register_recovery(soci::session& s, const RecoveryRegistration& r);
@@ -127,11 +133,18 @@ int acknowledge_finished_recoveries(soci::session& s, const model::InstanceKey& 
 /// (RecoveryPeriodBlockSeconds; upstream's ClearActiveRecoveries). Returns rows ended.
 int clear_expired_recovery_periods(soci::session& s, int block_seconds);
 
-/// Crash safety (F.5): acknowledges active recoveries with end_recovery IS NULL whose
-/// processing node (hostname, token) has no node_health row seen within `alive_seconds`, by
-/// "orchestrator" with comment "detected crashed recovery" (upstream's texts), and sets their
-/// end_recovery. Nothing resumes them; the instance can be recovered again. Returns the count.
-int acknowledge_crashed_recoveries(soci::session& s, int alive_seconds);
+/// Liveness of a running recovery: last_heartbeat=NOW(3) on its row while it has no
+/// end_recovery. Called every second by whoever runs the recovery (a node's recovery actor or
+/// API handler, or a CLI process), whatever else that process is busy with (hooks, servers).
+void heartbeat_recovery(soci::session& s, int64_t recovery_id);
+
+/// Crash safety (F.5): acknowledges active recoveries with end_recovery IS NULL whose owner
+/// stopped: a last_heartbeat older than `stale_seconds`, or, for rows without a heartbeat
+/// (upstream binaries), a processing node (hostname, token) with no node_health row seen
+/// within `stale_seconds`. By "orchestrator" with comment "detected crashed recovery"
+/// (upstream's texts); their end_recovery is set. Nothing resumes them; the instance can be
+/// recovered again. Returns the count.
+int acknowledge_crashed_recoveries(soci::session& s, int stale_seconds);
 
 /// True when global_recovery_disable has its row (1): automated recoveries are off.
 bool is_global_recovery_disabled(soci::session& s);

@@ -280,7 +280,11 @@ TableSpec topology_recovery() {
        {"acknowledge_comment", kUtf8Text},
        {"last_detection_id", kBigU},
        {"successor_alias", "varchar(128) CHARACTER SET ascii DEFAULT NULL"},
-       {"uid", kAscii128}},
+       {"uid", kAscii128},
+       // Our addition (docs/schema.md): the recovery's own liveness, refreshed every second
+       // by whoever runs it (node or CLI). NULL in rows of upstream binaries, which are judged
+       // by their node's node_health instead.
+       {"last_heartbeat", "timestamp(3) NULL DEFAULT NULL"}},
       {{Kind::Primary, "PRIMARY", "`recovery_id`"},
        {Kind::Unique, "hostname_port_active_period_uidx_topology_recovery",
         "`hostname`, `port`, `in_active_period`, `end_active_period_unixtime`"},

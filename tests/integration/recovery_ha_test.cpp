@@ -1,6 +1,6 @@
 // Recoveries across service nodes: a leader that loses its term in the middle of a recovery
 // stops it (fencing), and a leader that dies in the middle of one leaves it to be acknowledged
-// so that the next leader recovers the failure.
+// (its heartbeat stops) so that the next leader recovers the failure.
 
 #include <doctest/doctest.h>
 
@@ -49,7 +49,7 @@ int successful_successor(RecoveryFixture& f) {
 
 }  // namespace
 
-TEST_CASE("a leader that loses its term during a recovery stops it; the next leader recovers") {
+TEST_CASE("a leader that loses its term during a recovery stops it - the next leader recovers") {
   HookDir dir;
   // The hook ends the leader's term (reelect) and outlasts its lease.
   RecoveryFixture f(two_nodes_with_hook(
@@ -86,8 +86,11 @@ TEST_CASE("a leader killed during a recovery: its recovery is acknowledged and t
   auto rows = f.recoveries();
   REQUIRE(rows.size() == 2);
   CHECK_FALSE(rows[0].successful);
-  CHECK(rows[0].acknowledged);  // by the new leader: its node stopped reporting health
+  CHECK(rows[0].acknowledged);  // by the new leader: the recovery's heartbeat stopped
   CHECK(rows[0].ended);
+  CHECK(f.backend_sql("SELECT CONCAT(acknowledged_by, '|', acknowledge_comment) FROM "
+                      "topology_recovery WHERE recovery_id = " +
+                      std::to_string(rows[0].id)) == "orchestrator|detected crashed recovery");
   CHECK(rows[1].successful);
   int promoted = f.index_of_port(rows[1].successor_port);
   REQUIRE(promoted > 0);

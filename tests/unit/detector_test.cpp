@@ -18,12 +18,17 @@ using namespace orc::actors;
 namespace {
 
 /// Stands in for the storage actor: jobs are not run; each answers `job_error` ("" = success).
-storage_actor::behavior_type fake_storage(storage_actor::pointer, std::string job_error) {
+/// Counts the snapshot refreshes, which the detector asks for on every tick.
+storage_actor::behavior_type fake_storage(storage_actor::pointer, std::string job_error,
+                                          std::shared_ptr<int> refreshes) {
   return {
       [](persist_atom, const PersistBatchPtr&) {},
       [](caf::flush_atom) {},
       [job_error](job_atom, const StorageJobPtr&) { return job_error; },
-      [](refresh_atom, int64_t) { return true; },
+      [refreshes](refresh_atom, int64_t) {
+        ++*refreshes;
+        return true;
+      },
       [](stats_atom) { return StorageStatsPtr(std::make_shared<const StorageStats>()); },
   };
 }
@@ -77,6 +82,7 @@ struct Fixture {
   std::unique_ptr<caf::actor_system> sys;
   caf::scheduler::test_coordinator* sched = nullptr;
   std::shared_ptr<std::vector<std::string>> handed = std::make_shared<std::vector<std::string>>();
+  std::shared_ptr<int> refreshes = std::make_shared<int>(0);
   detector_actor detector;
 
   explicit Fixture(const std::string& job_error = "") {
@@ -88,7 +94,7 @@ struct Fixture {
     auto config = std::make_shared<model::Config>();
     config->RecoverMasterClusterFilters = {"*"};
     s.config = config;
-    s.storage = sys->spawn(fake_storage, job_error);
+    s.storage = sys->spawn(fake_storage, job_error, refreshes);
     s.board = std::make_shared<AnalysisBoard>();
     s.topology.connect_timeout_s = 1;
     s.recovery = caf::actor_cast<caf::actor>(sys->spawn(fake_coordinator, handed));
@@ -104,6 +110,19 @@ struct Fixture {
     caf::anon_send(detector, observe_atom::value,
                    InstancesPtr(std::make_shared<const std::vector<model::Instance>>(view)));
     sched->run();
+  }
+  void set_active(bool active) {
+    caf::anon_send(detector, active_atom::value, active);
+    sched->run();
+  }
+  /// Ticks (snapshot refreshes) while the actor clock advances `seconds`, a second at a time.
+  int ticks_over(int seconds) {
+    *refreshes = 0;
+    for (int i = 0; i < seconds; ++i) {
+      sched->advance_time(std::chrono::seconds(1));
+      sched->run();
+    }
+    return *refreshes;
   }
   int handed_dead_master() const {
     int n = 0;
@@ -137,4 +156,34 @@ TEST_CASE("right after an emergent restart of its replicas a dead master is dete
   // The restarted replicas now read as failing: within the graceful period no recovery.
   f.observe(topology(true, true));
   CHECK(f.handed_dead_master() == 0);
+}
+
+TEST_CASE("leadership flaps leave exactly one tick chain") {
+  Fixture f;  // active once already, its tick scheduled
+  for (int flap = 0; flap < 4; ++flap) {
+    f.set_active(false);
+    f.set_active(true);
+  }
+  CHECK(f.ticks_over(6) == 3);  // one tick every 2 s, not one per flap
+}
+
+TEST_CASE("a tick chain that ended while inactive starts again on the next activation") {
+  Fixture f;
+  f.set_active(false);
+  CHECK(f.ticks_over(4) == 0);  // the scheduled tick found it inactive and ended the chain
+  *f.refreshes = 0;
+  f.set_active(true);
+  CHECK(*f.refreshes == 1);  // the new chain ticks at once
+  CHECK(f.ticks_over(4) == 2);
+}
+
+TEST_CASE("the emergent graceful period ends on the actor clock") {
+  Fixture f;
+  f.observe(topology(true, false, 600));  // IO threads restarted: graceful period starts
+  f.observe(topology(true, true));
+  CHECK(f.handed_dead_master() == 0);
+  f.sched->advance_time(std::chrono::seconds(6));  // past the 5 s period
+  f.sched->run();
+  f.observe(topology(true, true));
+  CHECK(f.handed_dead_master() >= 1);
 }

@@ -50,7 +50,7 @@ struct Fixture {
       std::make_shared<std::vector<model::InstanceKey>>();
   recovery_coordinator_actor coordinator;
 
-  Fixture() {
+  explicit Fixture(std::chrono::milliseconds retry_interval = std::chrono::milliseconds(0)) {
     cfg.set("scheduler.policy", caf::atom("testing"));
     cfg.set("logger.console", caf::atom("none"));
     sys = std::make_unique<caf::actor_system>(cfg);
@@ -65,7 +65,7 @@ struct Fixture {
       out.attempted = true;
       return out;
     };
-    s.retry_interval = std::chrono::milliseconds(0);
+    s.retry_interval = retry_interval;
     s.detached_recoveries = false;
     coordinator = spawn_recovery_coordinator(*sys, s);
     sched->run();
@@ -79,6 +79,19 @@ struct Fixture {
     auto c = std::make_shared<RecoveryCandidates>();
     c->rows = std::move(rows);
     caf::anon_send(coordinator, recover_atom::value, RecoveryCandidatesPtr(c));
+  }
+  void set_active(bool active) {
+    caf::anon_send(coordinator, active_atom::value, active);
+    sched->run();
+  }
+  /// Upkeep jobs run while the actor clock advances `seconds` seconds, one second at a time.
+  int upkeeps_over(int seconds) {
+    *jobs = 0;
+    for (int i = 0; i < seconds; ++i) {
+      sched->advance_time(std::chrono::seconds(1));
+      sched->run();
+    }
+    return *jobs;
   }
 };
 
@@ -110,7 +123,7 @@ TEST_CASE("only actionable, enabled, non-downtimed failures start a recovery act
   CHECK(f.started->at(1).port == 5);
 }
 
-TEST_CASE("a failure being recovered is not started twice; once done it may be retried") {
+TEST_CASE("a failure being recovered is not started twice - once done it may be retried") {
   Fixture f;
   caf::anon_send(f.coordinator, active_atom::value, true);
   f.sched->run();
@@ -133,4 +146,42 @@ TEST_CASE("a coordinator that lost leadership starts nothing") {
   f.offer({failure(1, model::AnalysisCode::DeadMaster)});
   f.sched->run();
   CHECK(f.started->empty());
+}
+
+TEST_CASE("leadership flaps leave exactly one upkeep chain") {
+  Fixture f;
+  // Each activation finds the previous term's tick still scheduled.
+  for (int flap = 0; flap < 4; ++flap) {
+    f.set_active(true);
+    f.set_active(false);
+  }
+  f.set_active(true);
+  CHECK(f.upkeeps_over(3) == 3);  // one upkeep per second, not one per flap
+}
+
+TEST_CASE("a chain that ended while inactive starts again on the next activation") {
+  Fixture f;
+  f.set_active(true);
+  f.set_active(false);
+  CHECK(f.upkeeps_over(2) == 0);  // the scheduled tick found it inactive and ended the chain
+  *f.jobs = 0;
+  f.set_active(true);
+  CHECK(*f.jobs == 1);  // the new chain's first upkeep runs at once
+  CHECK(f.upkeeps_over(3) == 3);
+}
+
+TEST_CASE("a failure is retried only after the retry interval on the actor clock") {
+  Fixture f(std::chrono::milliseconds(1000));
+  f.set_active(true);
+  f.offer({failure(1, model::AnalysisCode::DeadMaster)});
+  f.sched->run();
+  REQUIRE(f.started->size() == 1);
+  f.offer({failure(1, model::AnalysisCode::DeadMaster)});  // finished, but too soon
+  f.sched->run();
+  CHECK(f.started->size() == 1);
+  f.sched->advance_time(std::chrono::milliseconds(1000));
+  f.sched->run();
+  f.offer({failure(1, model::AnalysisCode::DeadMaster)});
+  f.sched->run();
+  CHECK(f.started->size() == 2);
 }
