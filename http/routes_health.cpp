@@ -114,10 +114,13 @@ void register_health_routes(Router& srv, const ApiContext& ctx, const std::strin
     leader_check(ctx, *code, res);
   });
 
+  // A grab answers once this node leads, which may take up to one lease (the previous
+  // holder's must run out first): the wait allows for that plus a slow backend.
   auto ask = [&ctx](auto atom, const std::string& done, httplib::Response& res) {
     std::string error;
     caf::scoped_actor self{*ctx.system};
-    self->request(ctx.election, std::chrono::seconds(10), atom)
+    auto lease = std::chrono::milliseconds(ctx.config->ElectionLeaseMilliseconds);
+    self->request(ctx.election, std::chrono::seconds(10) + 2 * lease, atom)
         .receive([&](const std::string& e) { error = e; },
                  [&](caf::error& e) { error = to_string(e); });
     if (!error.empty()) return respond_error(res, error);

@@ -66,15 +66,39 @@ LeaseOutcome acquire_or_renew_lease(soci::session& s, const model::NodeIdentity&
   return out;
 }
 
-uint64_t grab_lease(soci::session& s, const model::NodeIdentity& me, int lease_ms) {
-  s << "INSERT INTO active_node (anchor, hostname, token, first_seen_active, last_seen_active, "
-       "epoch, lease_expires_at) VALUES (1, :h, :t, NOW(), NOW(), UNIX_TIMESTAMP(), NOW(3) + " +
-           lease_interval(lease_ms) +
-           ") ON DUPLICATE KEY UPDATE epoch = epoch + 1, hostname = VALUES(hostname), "
-           "token = VALUES(token), first_seen_active = NOW(), last_seen_active = NOW(), "
-           "lease_expires_at = VALUES(lease_expires_at)",
-      soci::use(me.hostname), soci::use(me.token);
-  return read_epoch(s, me);
+GrabOutcome grab_lease(soci::session& s, const model::NodeIdentity& me, int lease_ms) {
+  soci::transaction tr(s);
+  // FOR UPDATE: the holder's renewals wait for our commit, so the lease end read here is the
+  // last one it will ever get for this term.
+  long long epoch = 0;
+  long long left_us = 0;
+  int mine = 0;
+  soci::indicator epoch_ind = soci::i_ok;
+  s << "SELECT CAST(epoch AS SIGNED), IF(hostname = :h AND token = :t AND lease_expires_at >= "
+       "NOW(3), 1, 0), CAST(IFNULL(GREATEST(TIMESTAMPDIFF(MICROSECOND, NOW(3), "
+       "lease_expires_at), 0), 0) AS SIGNED) FROM active_node WHERE anchor = 1 FOR UPDATE",
+      soci::into(epoch, epoch_ind), soci::into(mine), soci::into(left_us), soci::use(me.hostname),
+      soci::use(me.token);
+  GrabOutcome out;
+  if (s.got_data() && mine == 1) {
+    s << "UPDATE active_node SET last_seen_active = NOW(), lease_expires_at = NOW(3) + " +
+             lease_interval(lease_ms) + " WHERE anchor = 1";
+    out.renewed = true;
+  } else {
+    out.previous_lease_left_us = s.got_data() ? left_us : 0;
+    // A missing row (deleted by an upstream-style reelect) restarts at UNIX_TIMESTAMP(), as
+    // in acquire_or_renew_lease.
+    s << "INSERT INTO active_node (anchor, hostname, token, first_seen_active, last_seen_active, "
+         "epoch, lease_expires_at) VALUES (1, :h, :t, NOW(), NOW(), UNIX_TIMESTAMP(), NOW(3) + " +
+             lease_interval(lease_ms) +
+             ") ON DUPLICATE KEY UPDATE epoch = epoch + 1, hostname = VALUES(hostname), "
+             "token = VALUES(token), first_seen_active = NOW(), last_seen_active = NOW(), "
+             "lease_expires_at = VALUES(lease_expires_at)",
+        soci::use(me.hostname), soci::use(me.token);
+  }
+  out.epoch = read_epoch(s, me);
+  tr.commit();
+  return out;
 }
 
 void expire_lease(soci::session& s) {

@@ -28,8 +28,20 @@ struct LeaseOutcome {
 LeaseOutcome acquire_or_renew_lease(soci::session& s, const model::NodeIdentity& me, int lease_ms,
                                     bool holding);
 
-/// Takes the lease whatever its state (`--grab-election`, /api/grab-election): new epoch.
-uint64_t grab_lease(soci::session& s, const model::NodeIdentity& me, int lease_ms);
+/// What a grab found and did.
+struct GrabOutcome {
+  uint64_t epoch = 0;    ///< fencing token of our term (started or awaited)
+  bool renewed = false;  ///< we already held a live lease: same term and epoch, just renewed
+  /// How long the previous holder's lease still ran when we took the row, by the backend's
+  /// clock (0 when it had expired or was released). Our term must not start before that.
+  long long previous_lease_left_us = 0;
+};
+
+/// Takes the lease whatever its state (`--grab-election`, /api/grab-election), in one
+/// transaction: locks the row, reads how long the previous holder's lease still runs, and
+/// writes us as holder with a new epoch, so the previous holder's next renewal fails. Our own
+/// live lease is only renewed (a leader grabbing again must not fence its own recoveries).
+GrabOutcome grab_lease(soci::session& s, const model::NodeIdentity& me, int lease_ms);
 
 /// Ends the current term so that any node may win the next election (/api/reelect): the
 /// holder cannot renew, and the next term starts when the lease expires. The row is kept

@@ -153,7 +153,7 @@ TEST_CASE("a leader frozen past its lease does not probe or write after it resum
   backend.sql(0, "SET GLOBAL general_log = 0");
 }
 
-TEST_CASE("with the backend down every node is unhealthy and none leads; back up, one leads") {
+TEST_CASE("with the backend down every node is unhealthy and none leads - back up, one leads") {
   auto backend = Sandbox::backend();
   Cluster3 c(backend.port());
   REQUIRE(c.wait_single_leader(std::chrono::seconds(5)) >= 0);
@@ -194,11 +194,15 @@ TEST_CASE("grab-election moves leadership to the asking node and reelect lets on
   int leader = c.wait_single_leader(std::chrono::seconds(5));
   REQUIRE(leader >= 0);
   int follower = (leader + 1) % 3;
-  auto grab = c.nodes[follower]->get("/api/grab-election");
+  // The answer comes once the grabbing node leads: after the old leader's lease ran out,
+  // which is after the old leader's own deadline (so it can take a lease: allow for it).
+  HttpOptions slow;
+  slow.timeout_ms = 15000;
+  auto grab = http_request(c.nodes[follower]->port(), "/api/grab-election", slow);
   CHECK(grab.status == 200);
   CHECK(grab.body.find("\"Code\":\"OK\"") != std::string::npos);
-  // The grabbing node leads at once; the old leader stops at its own renewal or deadline.
   CHECK(c.nodes[follower]->get("/api/leader-check").status == 200);
+  CHECK(c.nodes[leader]->get("/api/leader-check").status == 404);
   double moved = 0;
   CHECK(c.wait_single_leader(std::chrono::seconds(3), &moved) == follower);
   MESSAGE("single leader again " << moved << " s after grab-election");
