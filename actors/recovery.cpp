@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "actors/hook_runner.hpp"
+#include "actors/recovery_heartbeat.hpp"
 #include "actors/recovery_run.hpp"
 #include "storage/downtime_dao.hpp"
 #include "storage/instance_operations.hpp"
@@ -182,10 +183,14 @@ bool RecoveryRun::pre_failover_hooks() {
 }
 
 void downtime_lost(RecoveryRun& run, const model::InstanceKey& key) {
+  // MasterFailoverLostInstancesDowntimeMinutes when set; otherwise a year (upstream does not
+  // downtime them at all then): the downtime ends as soon as the instance replicates again.
   constexpr int kYear = 365 * 24 * 3600;
+  const int minutes = run.config().MasterFailoverLostInstancesDowntimeMinutes;
+  const int seconds = minutes > 0 ? minutes * 60 : kYear;
   try {
     run.env().backend([&](soci::session& s) {
-      storage::begin_downtime(s, key, "orchestrator", "lost-in-recovery", kYear);
+      storage::begin_downtime(s, key, "orchestrator", "lost-in-recovery", seconds);
     });
     run.step("downtimed " + key.str() + " as lost-in-recovery");
   } catch (const FencedOut&) {
@@ -239,6 +244,7 @@ storage::RecoveryRegistration registration_of(const RecoveryEnv& env, const Reco
   r.replicas = a.replicas;
   r.node = env.node;
   r.uid = uid;
+  r.heartbeat = true;  // kept fresh by execute_recovery's RecoveryHeartbeat
   return r;
 }
 
@@ -259,6 +265,19 @@ void resolve(RecoveryRun& run) {
     spdlog::error("recovery {}: cannot write its resolution: {}", run.uid(), e.what());
   }
   out.timings.resolved_ms = run.elapsed_ms();
+}
+
+/// The registered row's own liveness, beaten from a thread of its own until the recovery is
+/// resolved: the leader takes a recovery for crashed only when the beats stop (its owner
+/// died). Null when no thread could be had; the recovery still runs.
+std::unique_ptr<RecoveryHeartbeat> start_heartbeat(const RecoveryEnv& env, int64_t recovery_id,
+                                                   const std::string& uid) {
+  try {
+    return std::make_unique<RecoveryHeartbeat>(env.backend, recovery_id);
+  } catch (const std::exception& e) {
+    spdlog::error("recovery {}: cannot start its heartbeat: {}", uid, e.what());
+    return nullptr;
+  }
 }
 
 }  // namespace
@@ -324,6 +343,7 @@ RecoveryOutcome execute_recovery(const RecoveryEnv& env, const RecoveryRequest& 
     return refused;
   }
 
+  auto heartbeat = start_heartbeat(env, recovery_id, uid);
   RecoveryRun run(env, request, uid, started);
   auto& out = run.outcome();
   out.attempted = true;
@@ -352,6 +372,7 @@ RecoveryOutcome execute_recovery(const RecoveryEnv& env, const RecoveryRequest& 
   }
   out.successful = out.successor.has_value();
   resolve(run);
+  heartbeat.reset();  // resolved: end_recovery is set, the row no longer needs a heartbeat
   if (out.fenced_out) {
     // Abandoned, like the recovery of a crashed node: acknowledged so that the new leader is
     // not blocked by it and recovers the failure itself.

@@ -1,13 +1,13 @@
 // RecoverDeadIntermediateMaster (contract §F.6) for GTID topologies: the orphans of a dead
-// intermediate master move under a sibling that holds everything they have, or under the
-// intermediate master's own master.
+// intermediate master are drained, then move under a sibling that holds everything they have,
+// or under the intermediate master's own master; moves go through the plan executor, so a
+// node fenced out half-way restarts the IO threads of the orphans it had not moved yet.
 
 #include <set>
 
-#include "actors/recovery_run.hpp"
+#include "actors/recovery_executor.hpp"
+#include "actors/recovery_servers.hpp"
 #include "model/recovery_settings.hpp"
-#include "storage/instance_probe.hpp"
-#include "storage/topology_actions.hpp"
 
 namespace orc::actors {
 
@@ -40,64 +40,44 @@ void recover_dead_intermediate_master(RecoveryRun& run) {
     if (i.master_key == failed.master_key && i.key != failed_key) siblings.push_back(i);
   }
   std::vector<model::InstanceKey> keys(orphan_keys.begin(), orphan_keys.end());
-  std::vector<std::optional<ServerConnection>> conns(keys.size());
-  std::vector<std::optional<model::Instance>> fresh(keys.size());
-  std::vector<std::string> problems(keys.size());
-  for_each_parallel(keys.size(), std::max<int>(keys.size(), 1), [&](std::size_t i) {
-    try {
-      conns[i] = connect_server(run.env(), keys[i]);
-      auto probe = storage::probe_instance(*conns[i]->session, keys[i], run.env().probe_options);
-      if (!probe.ok) throw std::runtime_error(probe.error);
-      fresh[i] = probe.instance;
-      fresh[i]->is_last_check_valid = true;
-      if (known.count(keys[i])) fresh[i]->promotion_rule = known[keys[i]]->promotion_rule;
-    } catch (const std::exception& e) {
-      problems[i] = e.what();
-    }
-  });
-  std::vector<model::Instance> orphans;
-  for (std::size_t i = 0; i < keys.size(); ++i) {
-    if (fresh[i])
-      orphans.push_back(*fresh[i]);
-    else
-      run.step(keys[i].str() + ": unreachable: " + problems[i]);
-  }
-  auto plan = model::plan_intermediate_recovery(failed, orphans, siblings, master,
+  ConnectedServers servers(run.env(), all, fence_check(run));
+  auto ctx = recovery_execution_context(run, servers);
+  auto drain = drain_replicas(
+      servers, keys, std::chrono::seconds(cfg.InstanceBulkOperationsWaitTimeoutSeconds), ctx);
+  auto plan = model::plan_intermediate_recovery(failed, drain.drained, siblings, master,
                                                 model::intermediate_recovery_settings(cfg));
   for (const auto& reason : plan.reasons) run.step(reason);
-  if (plan.kind == model::IntermediateRecoveryPlan::Kind::None || !plan.target) {
+  std::vector<model::PlannedAction> moves;
+  if (plan.kind != model::IntermediateRecoveryPlan::Kind::None && plan.target) {
+    run.step("relocating " + std::to_string(plan.movable.size()) + " replicas of " +
+             failed_key.str() + " under " + plan.target->str());
+    for (const auto& k : plan.movable) {
+      model::PlannedAction move;
+      move.action.kind = model::ServerAction::Kind::PointAt;
+      move.action.target = k;
+      move.action.source = *plan.target;
+      move.settles = {k};
+      move.critical = false;
+      move.parallel_group = 1;
+      moves.push_back(move);
+    }
+  }
+  model::PlanRun moving(moves, drain.undos);
+  if (moves.empty()) moving.abandon("no server can take over the replicas");
+  bool fenced = execute_plan(moving, servers, ctx);
+  if (moves.empty()) {
     run.error("no server can take over the replicas of " + failed_key.str());
     return;
   }
-  run.step("relocating " + std::to_string(plan.movable.size()) + " replicas of " +
-           failed_key.str() + " under " + plan.target->str());
-  std::vector<model::InstanceKey> lost = plan.lost;
-  std::mutex mutex;
-  for_each_parallel(plan.movable.size(), cfg.MaxConcurrentReplicaOperations, [&](std::size_t m) {
-    const auto& key = plan.movable[m];
-    std::size_t i = std::find(keys.begin(), keys.end(), key) - keys.begin();
-    try {
-      if (i == keys.size() || !conns[i]) throw std::runtime_error("not connected");
-      run.check_fence();
-      storage::RepointRequest rq;
-      rq.master = *plan.target;
-      rq.start = storage::GtidStart::ReplicaPosition;
-      storage::repoint_replica(*conns[i]->session, *conns[i]->dialect, rq);
-      run.step("relocated " + key.str() + " under " + plan.target->str());
-    } catch (const FencedOut&) {
-      throw;
-    } catch (const std::exception& e) {
-      std::lock_guard<std::mutex> lock(mutex);
-      lost.push_back(key);
-      out.errors.push_back("cannot relocate " + key.str() + ": " + e.what());
-    }
-  });
   out.timings.repointed_ms = run.elapsed_ms();
-  for (std::size_t i = 0; i < keys.size(); ++i)
-    if (!fresh[i]) lost.push_back(keys[i]);
-  for (const auto& k : lost) downtime_lost(run, k);
+  std::vector<model::InstanceKey> lost = plan.lost;
+  lost.insert(lost.end(), moving.lost().begin(), moving.lost().end());
+  lost.insert(lost.end(), drain.undrained.begin(), drain.undrained.end());
+  for (const auto& e : moving.errors()) out.errors.push_back(e);
   out.lost = lost;
   out.successor = plan.target;
+  if (fenced) throw FencedOut("fenced out while relocating the replicas of " + failed_key.str());
+  for (const auto& k : lost) downtime_lost(run, k);
 }
 
 }  // namespace orc::actors

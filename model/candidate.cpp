@@ -83,6 +83,40 @@ bool better_tie_break(const Instance& a, const Instance& b, const Instance& fail
   return a.key < b.key;
 }
 
+/// The replica `chosen` should catch up from before its promotion: one of `ahead` whose
+/// position contains every other's, that serves its binary logs and that `chosen` can
+/// replicate from. Null (and `why` set) when there is none.
+const Assessed* catch_up_source(const Assessed& chosen, const std::vector<const Assessed*>& ahead,
+                                const CandidateSettings& settings, std::string& why) {
+  const Assessed* best = nullptr;
+  for (const auto* s : ahead) {
+    bool holds_all = std::all_of(ahead.begin(), ahead.end(), [&](const Assessed* o) {
+      auto order = compare_positions(*o->pos, *s->pos);
+      return order == GtidOrder::Behind || order == GtidOrder::Equal;
+    });
+    if (!holds_all) continue;
+    const Instance& i = *s->inst;
+    std::string problem;
+    if (!i.is_last_check_valid)
+      problem = "last check is not valid";
+    else if (!i.log_bin_enabled || !i.log_slave_updates_enabled)
+      problem = "does not write what it replicates to its binary logs";
+    else if (i.binlog_server)
+      problem = "is a binlog server";
+    else if (auto v =
+                 can_replicate_from(*chosen.inst, i, settings.reasonable_maintenance_lag_seconds);
+             !v.ok)
+      problem = v.reason;
+    if (!problem.empty()) {
+      why += (why.empty() ? "" : "; ") + i.key.str() + " " + problem;
+      continue;
+    }
+    if (!best || i.key < best->inst->key) best = s;
+  }
+  if (!best && why.empty()) why = "the replicas ahead of it diverged from each other";
+  return best;
+}
+
 }  // namespace
 
 ReplicaFate CandidateChoice::fate_of(const InstanceKey& key) const {
@@ -109,7 +143,8 @@ CandidateChoice choose_candidate(const Instance& failed_master,
   }
   if (eligible.empty()) {
     out.error = replicas.empty() ? "failed master " + failed_master.key.str() + " has no replicas"
-                                 : "no replica of " + failed_master.key.str() + " can be promoted";
+                                 : "no replica of " + failed_master.key.str() +
+                                       " can be promoted (" + join(out.reasons) + ")";
     return out;
   }
 
@@ -127,21 +162,34 @@ CandidateChoice choose_candidate(const Instance& failed_master,
       });
   const Instance& promoted = *chosen->inst;
 
-  // Never silently lose data: an excluded replica ahead of the chosen one blocks, unless the
-  // operator declared it unfit to be master.
-  std::vector<std::string> blockers;
-  for (const auto& a : all) {
-    if (a.exclusions.empty() || a.declared_unfit || !a.pos) continue;
-    if (compare_positions(*a.pos, *chosen->pos) == GtidOrder::Ahead)
-      blockers.push_back(a.inst->key.str());
+  // Never silently lose data: the chosen one first catches up from a replica ahead of it; if
+  // none can serve, an ahead replica blocks unless the operator declared it unfit.
+  std::vector<const Assessed*> ahead;
+  for (const auto& a : all)
+    if (a.pos && compare_positions(*a.pos, *chosen->pos) == GtidOrder::Ahead) ahead.push_back(&a);
+  const Assessed* source = nullptr;
+  if (settings.catch_up_from_ahead && !ahead.empty()) {
+    std::string why;
+    source = catch_up_source(*chosen, ahead, settings, why);
+    if (!source) out.reasons.push_back(promoted.key.str() + ": cannot catch up: " + why);
   }
-  if (!blockers.empty()) {
-    std::string list;
-    for (const auto& b : blockers) list += (list.empty() ? "" : ", ") + b;
-    out.error = "refusing to promote " + promoted.key.str() + ": non-promotable replica(s) " +
-                list + " are ahead of it and their transactions would be lost";
-    return out;
+  if (!source) {
+    std::vector<std::string> blockers;
+    for (const auto* a : ahead)
+      if (!a->declared_unfit) blockers.push_back(a->inst->key.str());
+    if (!blockers.empty()) {
+      std::string list;
+      for (const auto& b : blockers) list += (list.empty() ? "" : ", ") + b;
+      out.error = "refusing to promote " + promoted.key.str() + ": non-promotable replica(s) " +
+                  list + " are ahead of it and their transactions would be lost";
+      return out;
+    }
+  } else {
+    out.catch_up_from = source->inst->key;
+    out.reasons.push_back(promoted.key.str() + ": catches up from " + source->inst->key.str() +
+                          " (ahead of it) before its promotion");
   }
+  const ReplicaPosition& target = source ? *source->pos : *chosen->pos;
 
   out.promoted = promoted.key;
   for (const auto& a : all) {
@@ -152,7 +200,7 @@ CandidateChoice choose_candidate(const Instance& failed_master,
       out.reasons.push_back(who + a.pos_error);
       continue;
     }
-    GtidOrder o = compare_positions(*a.pos, *chosen->pos);
+    GtidOrder o = compare_positions(*a.pos, target);
     if (o == GtidOrder::Ahead || o == GtidOrder::Incomparable) {
       out.lost.push_back(a.inst->key);
       out.reasons.push_back(who +
@@ -169,6 +217,58 @@ CandidateChoice choose_candidate(const Instance& failed_master,
     } else {
       out.lost.push_back(a.inst->key);
       out.reasons.push_back(who + verdict.reason);
+    }
+  }
+  return out;
+}
+
+CandidateChoice designated_candidate(const InstanceKey& designated,
+                                     const std::vector<Instance>& replicas,
+                                     const CandidateSettings& settings) {
+  CandidateChoice out;
+  std::vector<Assessed> all;
+  for (const auto& r : replicas) {
+    Assessed a;
+    a.inst = &r;
+    a.pos = replica_position(r, &a.pos_error);
+    all.push_back(std::move(a));
+  }
+  auto chosen = std::find_if(all.begin(), all.end(),
+                             [&](const Assessed& a) { return a.inst->key == designated; });
+  if (chosen == all.end()) {
+    out.error = "designated replica " + designated.str() +
+                " is not a reachable replica of the failed master";
+    return out;
+  }
+  out.promoted = designated;
+  const Assessed* source = nullptr;
+  if (chosen->pos && settings.catch_up_from_ahead) {
+    std::vector<const Assessed*> ahead;
+    for (const auto& a : all)
+      if (a.pos && compare_positions(*a.pos, *chosen->pos) == GtidOrder::Ahead) ahead.push_back(&a);
+    std::string why;
+    if (!ahead.empty()) source = catch_up_source(*chosen, ahead, settings, why);
+    if (source) {
+      out.catch_up_from = source->inst->key;
+      out.reasons.push_back(designated.str() + ": catches up from " + source->inst->key.str() +
+                            " (ahead of it) before its promotion");
+    } else if (!ahead.empty()) {
+      out.reasons.push_back(designated.str() + ": cannot catch up: " + why);
+    }
+  }
+  for (const auto& a : all) {
+    if (a.inst->key == designated) continue;
+    auto order = chosen->pos && a.pos
+                     ? compare_positions(*a.pos, source ? *source->pos : *chosen->pos)
+                     : GtidOrder::Incomparable;
+    if (order == GtidOrder::Behind || order == GtidOrder::Equal) {
+      out.followers.push_back(a.inst->key);
+    } else {
+      out.lost.push_back(a.inst->key);
+      out.reasons.push_back(a.inst->key.str() + ": lost: " +
+                            (a.pos ? std::string("position ") + gtid_order_name(order) +
+                                         " relative to the designated replica"
+                                   : std::string("position unknown")));
     }
   }
   return out;

@@ -32,6 +32,10 @@ struct CandidateSettings {
   int fail_on_lag_minutes = 0;
   /// ReasonableMaintenanceReplicationLagSeconds, passed to can_replicate_from.
   int reasonable_maintenance_lag_seconds = 20;
+  /// When a non-promotable replica is ahead of the chosen one, have the chosen one catch up
+  /// from it first (CandidateChoice::catch_up_from) instead of losing or blocking. Off only
+  /// for the fallback after a catch-up that did not complete.
+  bool catch_up_from_ahead = true;
 };
 
 enum class ReplicaFate { Promote, Follow, Lost };
@@ -48,6 +52,11 @@ struct CandidateChoice {
   std::vector<std::string> reasons;
   /// Why nobody can be promoted; empty when `promoted` is set.
   std::string error;
+  /// A replica ahead of `promoted` (non-promotable, e.g. must_not or lagging by rule) whose
+  /// position contains every other one's: `promoted` must first replicate from it until it
+  /// holds all it has, and only then be promoted. Followers and lost were decided against
+  /// that position; this replica is a follower. nullopt when `promoted` is the most advanced.
+  std::optional<InstanceKey> catch_up_from;
 
   /// Promote for the promoted key, Follow for followers, Lost otherwise.
   ReplicaFate fate_of(const InstanceKey& key) const;
@@ -70,13 +79,24 @@ struct CandidateChoice {
 /// better promotion rule (must < prefer < neutral < prefer_not), then key for determinism.
 /// Several maxima that diverged (incomparable) compete the same way; the losers are Lost.
 ///
-/// Data-loss rule: if an excluded replica is strictly ahead of the chosen one, nobody is
-/// promoted and `error` says why, unless that replica is must_not or matches an ignore
-/// filter (the operator declared it unfit to be master, so its extra transactions are
-/// knowingly given up; it ends Lost with a reason). Excluded replicas that diverged from the
-/// chosen one are Lost with a reason but do not block.
+/// Data-loss rule: if excluded replicas are strictly ahead of the chosen one, the chosen one
+/// catches up from the most advanced of them first (`catch_up_from`), provided that one holds
+/// every other's position, serves its binary logs (log_bin, log_slave_updates, valid check)
+/// and can be replicated from: nothing is lost and the promotion rules still hold. Otherwise
+/// nobody is promoted and `error` says why, unless those replicas are must_not or match an
+/// ignore filter (the operator declared them unfit to be master, so their extra transactions
+/// are knowingly given up; they end Lost with a reason). Excluded replicas that diverged from
+/// the chosen one are Lost with a reason but do not block.
 CandidateChoice choose_candidate(const Instance& failed_master,
                                  const std::vector<Instance>& replicas,
                                  const CandidateSettings& settings);
+
+/// For an operator's explicit candidate (recover/I/C, force-master-takeover): promotes
+/// `designated` whatever its rules, after it caught up from a replica ahead of it when one
+/// can serve (see choose_candidate); replicas it cannot hold are Lost with a reason.
+/// `error` when `designated` is not among `replicas`.
+CandidateChoice designated_candidate(const InstanceKey& designated,
+                                     const std::vector<Instance>& replicas,
+                                     const CandidateSettings& settings);
 
 }  // namespace orc::model

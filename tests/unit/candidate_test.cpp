@@ -132,14 +132,77 @@ TEST_CASE("a prefer_not replica is still promoted when it is the only eligible o
   CHECK(*c.promoted == key(1));
 }
 
-TEST_CASE("a must_not replica ahead of the chosen one is knowingly lost, not blocking") {
+TEST_CASE("the chosen replica catches up from a must_not replica ahead of it - nothing is lost") {
   auto banned = maria(1, "0-3306-15");
   banned.promotion_rule = "must_not";
-  auto c = choose_candidate(master(), {banned, maria(2, "0-3306-12")}, {});
+  auto c = choose_candidate(master(), {banned, maria(2, "0-3306-12"), maria(3, "0-3306-10")}, {});
   REQUIRE(c.promoted);
   CHECK(*c.promoted == key(2));
+  REQUIRE(c.catch_up_from);
+  CHECK(*c.catch_up_from == key(1));
+  CHECK(c.fate_of(key(1)) == ReplicaFate::Follow);
+  CHECK(c.fate_of(key(3)) == ReplicaFate::Follow);
+  CHECK(c.lost.empty());
+  CHECK(has_reason(c, 2, "catches up from " + key(1).str()));
+}
+
+TEST_CASE("without catch-up a must_not replica ahead of the chosen one is knowingly lost") {
+  auto banned = maria(1, "0-3306-15");
+  banned.promotion_rule = "must_not";
+  CandidateSettings s;
+  s.catch_up_from_ahead = false;
+  auto c = choose_candidate(master(), {banned, maria(2, "0-3306-12")}, s);
+  REQUIRE(c.promoted);
+  CHECK(*c.promoted == key(2));
+  CHECK_FALSE(c.catch_up_from);
   CHECK(c.lost == std::vector<InstanceKey>{key(1)});
   CHECK(has_reason(c, 1, "ahead of"));
+}
+
+TEST_CASE("catch-up goes to the replica holding every ahead one's position") {
+  auto a = maria(1, "0-3306-15");
+  a.promotion_rule = "must_not";
+  auto b = maria(2, "0-3306-14");
+  b.promotion_rule = "must_not";
+  auto c = choose_candidate(master(), {a, b, maria(3, "0-3306-12")}, {});
+  REQUIRE(c.promoted);
+  CHECK(*c.promoted == key(3));
+  REQUIRE(c.catch_up_from);
+  CHECK(*c.catch_up_from == key(1));
+  CHECK(c.fate_of(key(2)) == ReplicaFate::Follow);
+}
+
+TEST_CASE("a replica ahead that cannot serve its binary logs is no catch-up source") {
+  auto banned = maria(1, "0-3306-15");
+  banned.promotion_rule = "must_not";
+  banned.log_slave_updates_enabled = false;
+  auto c = choose_candidate(master(), {banned, maria(2, "0-3306-12")}, {});
+  REQUIRE(c.promoted);  // must_not: knowingly lost, as without catch-up
+  CHECK_FALSE(c.catch_up_from);
+  CHECK(c.lost == std::vector<InstanceKey>{key(1)});
+  CHECK(has_reason(c, 2, "cannot catch up"));
+
+  auto lagging = maria(1, "0-3306-15");
+  lagging.log_slave_updates_enabled = false;
+  CandidateSettings s;
+  s.fail_on_lag_minutes = 1;
+  lagging.replication_lag_seconds = 90;
+  auto blocked = choose_candidate(master(), {lagging, maria(2, "0-3306-12")}, s);
+  CHECK_FALSE(blocked.promoted);
+  CHECK(blocked.error.find("refusing") != std::string::npos);
+}
+
+TEST_CASE("replicas ahead that diverged from each other give no catch-up source") {
+  auto a = maria(1, "0-3306-15,1-3306-2");
+  a.promotion_rule = "must_not";
+  auto b = maria(2, "0-3306-14,1-3306-3");
+  b.promotion_rule = "must_not";
+  auto c = choose_candidate(master(), {a, b, maria(3, "0-3306-12,1-3306-1")}, {});
+  REQUIRE(c.promoted);
+  CHECK(*c.promoted == key(3));
+  CHECK_FALSE(c.catch_up_from);
+  CHECK(c.lost.size() == 2);
+  CHECK(has_reason(c, 3, "diverged"));
 }
 
 TEST_CASE("a hostname matching PromotionIgnoreHostnameFilters is not promoted") {
