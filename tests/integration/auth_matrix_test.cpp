@@ -168,7 +168,7 @@ TEST_CASE("auth matrix: ReadOnly refuses every mutation, even with good credenti
       {{"good", admin, 200, 500, false, 200}, {"no credentials", {}, 401, 401, false, 401}});
 }
 
-TEST_CASE("a cross-site browser request cannot change anything; the same page can read") {
+TEST_CASE("a cross-site browser request cannot change anything - the same page can read") {
   auto backend = Sandbox::backend();
   auto node = start_node(backend, {}, {});
   HttpOptions cross;

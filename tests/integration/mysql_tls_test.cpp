@@ -140,7 +140,7 @@ TEST_CASE("TLS-only backend and topology: discovery and recovery of a dead maste
   CHECK_MESSAGE(rows[0].all_errors.empty(), rows[0].all_errors);
 }
 
-TEST_CASE("a topology server whose certificate does not verify is refused; SkipVerify connects") {
+TEST_CASE("a topology server whose certificate does not verify is refused - SkipVerify connects") {
   Sandbox backend = Sandbox::backend(SandboxTls::only);
   Sandbox topo = Sandbox::topology("replicas", 1, SandboxTls::only);
   const auto backend_tls = mutual_tls("MySQLOrchestrator", backend, backend.ca_file());
@@ -229,7 +229,7 @@ TEST_CASE("the backend: wrong CA, no TLS and bad PEM are refused at start with c
   }
 }
 
-TEST_CASE("without TLS settings a TLS-only topology server gets a clear error; mixed TLS works") {
+TEST_CASE("without TLS settings a TLS-only topology server gets a clear error - mixed TLS works") {
   Sandbox backend = Sandbox::backend();
   Sandbox topo = Sandbox::topology("replicas", 0, SandboxTls::only);
   Sandbox plain = Sandbox::topology("replicas", 0);

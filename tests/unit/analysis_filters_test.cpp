@@ -133,7 +133,7 @@ TEST_CASE("Every replica-centric code is skippable when all replicas are downtim
   }
 }
 
-TEST_CASE("RecoveryIgnoreHostnameFilters drop matching instances; a bad regex matches nothing") {
+TEST_CASE("RecoveryIgnoreHostnameFilters drop matching instances - a bad regex matches nothing") {
   Topology t;
   dead_master(t);
   t.settings.recovery_ignore_hostname_filters = {"("};

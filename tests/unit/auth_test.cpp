@@ -84,7 +84,7 @@ TEST_CASE("basic: 401 with a challenge without or with wrong credentials, on eve
   }
 }
 
-TEST_CASE("multi: readonly with any password reads; only the configured user writes") {
+TEST_CASE("multi: readonly with any password reads - only the configured user writes") {
   const auto c = with_auth("multi");
   CHECK(decide(c, Access::Read, request("readonly", "whatever")) == 0);
   CHECK(decide(c, Access::Health, request("readonly", "")) == 0);
@@ -96,7 +96,7 @@ TEST_CASE("multi: readonly with any password reads; only the configured user wri
   CHECK(decide(c, Access::Read, request()) == 401);
 }
 
-TEST_CASE("proxy: the header names the user; PowerAuthUsers may write") {
+TEST_CASE("proxy: the header names the user - PowerAuthUsers may write") {
   auto c = with_auth("proxy");
   c.PowerAuthUsers = {"alice"};
   auto req = request();
@@ -136,7 +136,7 @@ TEST_CASE("ReadOnly refuses every mutation whatever the method, and no read") {
   }
 }
 
-TEST_CASE("a mutation sent cross-site by a browser is refused; reads are not") {
+TEST_CASE("a mutation sent cross-site by a browser is refused - reads are not") {
   orc::model::Config c;
   auto cross = request();
   cross.headers.emplace("Sec-Fetch-Site", "cross-site");

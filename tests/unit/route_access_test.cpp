@@ -65,7 +65,7 @@ TEST_CASE("the access table names only routes that exist") {
   }
 }
 
-TEST_CASE("health, leader-check and lb-check are health routes; the custom status path too") {
+TEST_CASE("health, leader-check and lb-check are health routes - the custom status path too") {
   const auto router = all_routes();
   for (const char* path : {"/api/health", "/api/status", "/api/leader-check",
                            "/api/leader-check/503", "/api/lb-check", "/my-status"}) {

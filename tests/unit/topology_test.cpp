@@ -151,7 +151,7 @@ TEST_CASE("hosts are matched case-insensitively, like the backend collation") {
   CHECK(cluster_master(all, "db1.example:1")->key.hostname == "DB1.example");
 }
 
-TEST_CASE("the suggested cluster alias flows down from the master; roots keep their own") {
+TEST_CASE("the suggested cluster alias flows down from the master - roots keep their own") {
   std::vector<Instance> all = {inst("m", 1), inst("r", 1, "m", 1), inst("s", 1, "r", 1),
                                inst("other", 1)};
   all[0].suggested_cluster_alias = "prod";
