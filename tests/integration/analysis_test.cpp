@@ -51,7 +51,7 @@ struct Watched {
       : topo(Sandbox::topology(kind, n)),
         node(node_config_json(backend.port(), http_port, {{"InstancePollSeconds", "1"}}),
              http_port) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(600));  // leader elected
+    REQUIRE_MESSAGE(wait_leader(node), node.log());  // only the leader discovers and probes
     REQUIRE(node.get("/api/discover/127.0.0.1/" + std::to_string(topo.port(0))).status == 200);
     auto start = std::chrono::steady_clock::now();
     while (analysis_of(node, topo.port(0)) != "NoProblem" &&

@@ -47,10 +47,16 @@ TEST_CASE("a dead master is registered once and its detection hooks run once wit
             "[\"echo {failureType} {failedHost}:{failedPort} {countReplicas} >> " + placeholders +
                 "\", \"echo $ORC_FAILURE_TYPE $ORC_FAILED_PORT >> " + environment + "\"]"}}),
       http_port);
-  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  REQUIRE_MESSAGE(wait_leader(node), node.log());  // only the leader discovers and detects
   REQUIRE(node.get("/api/discover/127.0.0.1/" + std::to_string(topo.port(0))).status == 200);
-  std::this_thread::sleep_for(std::chrono::seconds(2));
-  CHECK(read_file(placeholders).empty());  // healthy: nothing detected
+  // Healthy: nothing detected. Evidence that detection had its chance: the leader watches the
+  // whole topology and then probed (and analysed after each probe) it for two more rounds.
+  REQUIRE_MESSAGE(
+      wait_until([&] { return metric(node, "orchestrator_watched_instances") == topo.size(); },
+                 std::chrono::seconds(30)),
+      node.log());
+  REQUIRE_MESSAGE(wait_more_probes(node, 2 * topo.size()), node.log());
+  CHECK(read_file(placeholders).empty());
 
   topo.kill(0);
   std::string expected = "DeadMaster 127.0.0.1:" + std::to_string(topo.port(0)) + " 2";
@@ -59,7 +65,9 @@ TEST_CASE("a dead master is registered once and its detection hooks run once wit
          std::chrono::steady_clock::now() - start < std::chrono::seconds(10))
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   CHECK(read_file(placeholders).find(expected) != std::string::npos);
-  std::this_thread::sleep_for(std::chrono::seconds(3));  // more analyses; no second hook run
+  // No second hook run: the leader went on probing the two live replicas (each probe is
+  // followed by an analysis that still finds the DeadMaster) for three more rounds.
+  REQUIRE_MESSAGE(wait_more_probes(node, 3 * 2), node.log());
   CHECK(count_lines_with(read_file(placeholders), "DeadMaster") == 1);
   CHECK(read_file(environment).find("DeadMaster " + std::to_string(topo.port(0))) !=
         std::string::npos);

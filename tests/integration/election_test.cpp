@@ -62,13 +62,6 @@ struct Cluster3 {
   }
 };
 
-double metric(const OrchestratorNode& node, const std::string& name) {
-  auto body = node.get("/metrics").body;
-  auto pos = body.find("\n" + name + " ");
-  if (pos == std::string::npos) return -1;
-  return std::stod(body.substr(pos + name.size() + 2));
-}
-
 }  // namespace
 
 TEST_CASE("three nodes on one backend keep exactly one leader at every sample") {
@@ -114,12 +107,29 @@ TEST_CASE("a leader frozen past its lease does not probe or write after it resum
   auto& frozen = *c.nodes[leader];
   backend.sql(0, "SET GLOBAL log_output = 'TABLE'; SET GLOBAL general_log = 1");
   REQUIRE(frozen.get("/api/discover/127.0.0.1/" + std::to_string(topo.port(1))).status == 200);
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-  REQUIRE(metric(frozen, "orchestrator_probes_total") > 0);
+  // The leader is at work: it watches both instances, has probed, and has written both to the
+  // backend (where the next leader finds what to probe).
+  REQUIRE_MESSAGE(wait_until(
+                      [&] {
+                        return metric(frozen, "orchestrator_watched_instances") == 2 &&
+                               metric(frozen, "orchestrator_probes_total") > 0 &&
+                               backend.sql(0,
+                                           "SELECT COUNT(*) FROM "
+                                           "orchestrator.database_instance") == "2";
+                      },
+                      std::chrono::seconds(30)),
+                  frozen.log());
 
   ::kill(frozen.pid(), SIGSTOP);
-  std::this_thread::sleep_for(std::chrono::seconds(3));  // lease is 1.2 s
-  auto others = c.leaders();
+  // Frozen past its lease (1.2 s): frozen until another node leads, which it may only do once
+  // the frozen node's lease has run out.
+  std::vector<int> others;
+  wait_until(
+      [&] {
+        others = c.leaders();
+        return others.size() == 1 && others[0] != leader;
+      },
+      std::chrono::seconds(30));
   REQUIRE(others.size() == 1);
   CHECK(others[0] != leader);
   auto resumed_at = backend.sql(0, "SELECT NOW(6)");
@@ -130,13 +140,24 @@ TEST_CASE("a leader frozen past its lease does not probe or write after it resum
   CHECK(frozen.get("/api/leader-check").status == 404);
   double probes = metric(frozen, "orchestrator_probes_total");
   double writes = metric(frozen, "orchestrator_backend_write_statements_total");
-  std::this_thread::sleep_for(std::chrono::seconds(3));
+  // "The next seconds": until the new leader has probed both instances for three more poll
+  // rounds (InstancePollSeconds 1) and flushed probe results to the backend since the resume.
+  auto& successor = *c.nodes[others[0]];
+  double successor_writes = metric(successor, "orchestrator_backend_write_statements_total");
+  REQUIRE(successor_writes >= 0);
+  REQUIRE_MESSAGE(wait_more_probes(successor, 3 * 2), successor.log());
+  REQUIRE_MESSAGE(wait_until(
+                      [&] {
+                        return metric(successor, "orchestrator_backend_write_statements_total") >
+                               successor_writes;
+                      },
+                      std::chrono::seconds(30)),
+                  successor.log());
   CHECK(frozen.get("/api/leader-check").status == 404);
   CHECK(metric(frozen, "orchestrator_probes_total") == probes);
   CHECK(metric(frozen, "orchestrator_backend_write_statements_total") == writes);
   CHECK(metric(frozen, "orchestrator_watched_instances") == 0);
   // The new leader took over the probing.
-  auto& successor = *c.nodes[others[0]];
   CHECK(metric(successor, "orchestrator_watched_instances") == 2);
 
   // Checked in the backend: since it resumed, the frozen node sent no statement touching

@@ -1,13 +1,17 @@
 // Leader election on replicated and Galera backends, and HAProxy routing to the leader.
 
 #include <doctest/doctest.h>
+#include <httplib.h>
 
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <memory>
+#include <sstream>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -49,6 +53,35 @@ bool wait_single_leader(const Nodes& nodes, std::chrono::seconds timeout) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return false;
+}
+
+/// The check status HAProxy's CSV stats page (on `stats_port`) gives server `name` of backend
+/// "orchestrator" ("UP", "DOWN", ...); "" when the page or the server is not there.
+std::string haproxy_server_status(int stats_port, const std::string& name) {
+  auto split = [](const std::string& line) {
+    std::vector<std::string> out;
+    std::istringstream in(line);
+    for (std::string field; std::getline(in, field, ',');) out.push_back(field);
+    return out;
+  };
+  httplib::Client cli("127.0.0.1", stats_port);
+  cli.set_url_encode(false);  // ";csv" must reach HAProxy as is
+  cli.set_connection_timeout(0, 300000);
+  cli.set_read_timeout(1, 0);
+  auto res = cli.Get("/stats;csv");
+  std::istringstream page(res ? res->body : "");
+  std::size_t status_col = 0;
+  for (std::string line; std::getline(page, line);) {
+    auto fields = split(line);
+    if (line.rfind("# ", 0) == 0) {
+      for (std::size_t i = 0; i < fields.size(); ++i)
+        if (fields[i] == "status") status_col = i;
+    } else if (status_col > 0 && fields.size() > status_col && fields[0] == "orchestrator" &&
+               fields[1] == name) {
+      return fields[status_col];
+    }
+  }
+  return "";
 }
 
 }  // namespace
@@ -117,6 +150,8 @@ TEST_CASE("through HAProxy every call reaches the leader, and the new leader aft
   }
   REQUIRE(wait_single_leader(nodes, std::chrono::seconds(5)));
   int proxy_port = free_port();
+  int stats_port = free_port();
+  while (stats_port == proxy_port) stats_port = free_port();
   std::string cfg_path = "/tmp/orc-haproxy-" + std::to_string(proxy_port) + ".cfg";
   std::ofstream(cfg_path) << "global\n  maxconn 256\ndefaults\n  mode http\n"
                              "  timeout connect 1s\n  timeout client 5s\n  timeout server 5s\n"
@@ -125,13 +160,37 @@ TEST_CASE("through HAProxy every call reaches the leader, and the new leader aft
                           << "\n  default_backend orchestrator\n"
                              "backend orchestrator\n  option httpchk GET /api/leader-check\n"
                              "  http-check expect status 200\n"
-                          << servers;
+                          << servers << "listen stats\n  bind 127.0.0.1:" << stats_port
+                          << "\n  stats enable\n  stats uri /stats\n";
   pid_t proxy = fork();
   if (proxy == 0) {
     execlp("haproxy", "haproxy", "-db", "-f", cfg_path.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  struct ProxyGuard {  // stops HAProxy whatever way the test ends
+    pid_t pid;
+    std::string cfg;
+    ~ProxyGuard() {
+      if (pid > 0) {
+        ::kill(pid, SIGTERM);
+        waitpid(pid, nullptr, 0);
+      }
+      std::remove(cfg.c_str());
+    }
+  } guard{proxy, cfg_path};
+  // HAProxy is up and its health checks have found the leader: the leader's server is UP and
+  // the others DOWN on its stats page.
+  REQUIRE(wait_until(
+      [&] {
+        auto l = leaders(nodes);
+        if (l.size() != 1) return false;
+        for (int i = 0; i < static_cast<int>(nodes.size()); ++i)
+          if (haproxy_server_status(stats_port, "orc" + std::to_string(i)) !=
+              (i == l[0] ? "UP" : "DOWN"))
+            return false;
+        return true;
+      },
+      std::chrono::seconds(30)));
   // /api/leader-check through the proxy answers 200 only if the proxy routed it to the leader.
   int ok = 0;
   for (int i = 0; i < 20; ++i) ok += http_get(proxy_port, "/api/leader-check").status == 200;
@@ -155,7 +214,4 @@ TEST_CASE("through HAProxy every call reaches the leader, and the new leader aft
   ok = 0;
   for (int i = 0; i < 20; ++i) ok += http_get(proxy_port, "/api/leader-check").status == 200;
   CHECK(ok == 20);
-  ::kill(proxy, SIGTERM);
-  waitpid(proxy, nullptr, 0);
-  std::remove(cfg_path.c_str());
 }

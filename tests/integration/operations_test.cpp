@@ -32,8 +32,16 @@ struct Fixture {
   OrchestratorNode node{node_config_json(backend.port(), http_port, {{"InstancePollSeconds", "1"}}),
                         http_port};
   Fixture() {
-    std::this_thread::sleep_for(std::chrono::milliseconds(600));  // leader elected
+    REQUIRE_MESSAGE(wait_leader(node), node.log());  // only the leader discovers and probes
     REQUIRE(node.get("/api/discover/" + key_path(topo.port(0))).status == 200);
+    REQUIRE_MESSAGE(wait_until(
+                        [&] {
+                          rapidjson::Document d;
+                          d.Parse(node.get("/api/cluster/" + key_text(topo.port(0))).body.c_str());
+                          return d.IsArray() && static_cast<int>(d.Size()) == topo.size();
+                        },
+                        std::chrono::seconds(30)),
+                    node.log());
   }
 
   /// The envelope of GET /api/<command>/<instance I>.

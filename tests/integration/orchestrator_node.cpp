@@ -129,6 +129,36 @@ OrchestratorNode::~OrchestratorNode() {
   if (!dir_.empty()) run_command("rm -rf " + shell_quote(dir_));
 }
 
+bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return pred();
+}
+
+double metric(const OrchestratorNode& node, const std::string& name) {
+  auto reply = node.get("/metrics");
+  if (reply.status != 200) return -1;
+  auto pos = reply.body.find("\n" + name + " ");
+  if (pos == std::string::npos) return -1;
+  return std::stod(reply.body.substr(pos + name.size() + 2));
+}
+
+bool wait_leader(const OrchestratorNode& node, std::chrono::milliseconds timeout) {
+  return wait_until([&] { return node.get("/api/leader-check").status == 200; }, timeout);
+}
+
+bool wait_more_probes(const OrchestratorNode& node, int n, std::chrono::milliseconds timeout) {
+  double start = -1;
+  if (!wait_until([&] { return (start = metric(node, "orchestrator_probes_total")) >= 0; },
+                  timeout))
+    return false;
+  return wait_until([&] { return metric(node, "orchestrator_probes_total") >= start + n; },
+                    timeout);
+}
+
 void OrchestratorNode::kill9() {
   if (pid_ <= 0) return;
   ::kill(pid_, SIGKILL);

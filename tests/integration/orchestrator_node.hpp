@@ -3,6 +3,9 @@
 // file, and talks to them over HTTP. Processes are stopped by PID when the object dies.
 
 #include <sys/types.h>
+
+#include <chrono>
+#include <functional>
 #include <map>
 #include <string>
 
@@ -66,6 +69,27 @@ class OrchestratorNode {
   std::string dir_;
   std::string config_path_;
 };
+
+/// Polls `pred` every 50 ms until it holds or `timeout` passed; returns its last value. Used
+/// instead of fixed sleeps so that a test waits only as long as the engine needs; the timeout
+/// only bounds a failing test.
+bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds timeout);
+
+/// The value of NAME on `node`'s GET /metrics; -1 when absent or the node did not answer.
+double metric(const OrchestratorNode& node, const std::string& name);
+
+/// Waits up to `timeout` until `node` answers 200 on /api/leader-check (it leads: it may
+/// discover, probes, analyses and recovers).
+bool wait_leader(const OrchestratorNode& node,
+                 std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+/// Evidence that a leader went on working: waits up to `timeout` until `node` completed `n`
+/// more probes (orchestrator_probes_total, failed probes included) than when called. Each probe
+/// result is followed by an analysis of the whole topology, so a test that must show that
+/// something does NOT happen waits for this instead of sleeping a fixed time. Pass
+/// rounds x instances probed at InstancePollSeconds for "that many poll rounds".
+bool wait_more_probes(const OrchestratorNode& node, int n,
+                      std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
 /// Runs `orchestrator --config F -c COMMAND ARGS...`, returning stdout; exit code optional.
 std::string run_cli(const std::string& config_path, const std::string& args,

@@ -34,7 +34,7 @@ TEST_CASE("the promotion rule a server reports through DetectPromotionRuleQuery 
       node_config_json(backend.port(), http_port,
                        {{"InstancePollSeconds", "1"}, {"DetectPromotionRuleQuery", query}}),
       http_port);
-  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  REQUIRE_MESSAGE(wait_leader(node), node.log());  // only the leader discovers and probes
   REQUIRE(node.get("/api/discover/127.0.0.1/" + std::to_string(topo.port(0))).status == 200);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while ((promotion_rule(node, topo.port(1)) != "prefer" ||

@@ -34,15 +34,6 @@ std::string vertical_field(const std::string& text, const std::string& field) {
 
 }  // namespace
 
-bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return pred();
-}
-
 // ---- RecoveryFixture ----
 
 RecoveryFixture::RecoveryFixture(const RecoverySetup& setup)

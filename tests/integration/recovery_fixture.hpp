@@ -23,9 +23,7 @@
 
 namespace orc::test {
 
-/// Polls `pred` every 50 ms until it holds or `timeout` passed; returns its last value. Used
-/// instead of fixed sleeps so that a test waits only as long as the engine needs.
-bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds timeout);
+// wait_until, metric, wait_leader and wait_more_probes are in orchestrator_node.hpp.
 
 /// Replication of one server as it reports it itself (SELECT @@read_only, SHOW SLAVE STATUS).
 struct ServerReplication {

@@ -154,7 +154,9 @@ TEST_CASE("kill -9 of a master watched by three nodes promotes one replica and r
   CHECK(f.write_reaches(promoted, followers));
 
   REQUIRE(wait_recoveries_ended(f, 1));
-  std::this_thread::sleep_for(2s);  // later analyses, on any of the nodes, add nothing
+  // Later analyses, on any of the nodes, add nothing: the leader probes the three live servers
+  // for three more rounds (each probe followed by an analysis) before the rows are read.
+  REQUIRE_MESSAGE(wait_more_probes(f.leader(), 3 * 3), f.logs());
   auto rows = f.recoveries();
   REQUIRE_MESSAGE(rows.size() == 1, f.logs());
   CHECK(rows[0].failed_port == f.port(0));
@@ -276,7 +278,9 @@ TEST_CASE("a second failure in the block period is blocked until the cluster is 
   for (const auto& b : blocked.GetArray())
     listed += int_at(b, {"FailedInstanceKey", "Port"}) == f.port(first);
   CHECK_MESSAGE(listed == 1, f.last_body);
-  std::this_thread::sleep_for(2s);  // several more analyses of the dead master
+  // Several more analyses of the dead master: the leader probes the two live replicas for three
+  // more rounds (each probe followed by an analysis) before the rows are read.
+  REQUIRE_MESSAGE(wait_more_probes(f.leader(), 3 * 2), f.logs());
   CHECK(f.recoveries().size() == 1);
   for (int r : rest) {
     CHECK_FALSE(f.is_standalone_writable(r));
@@ -332,7 +336,9 @@ TEST_CASE("a PreFailoverProcesses hook exiting 1 aborts the recovery before any 
   RecoveryFixture f({"replicas", 3, 1, {{"PreFailoverProcesses", "[\"" + hook + "\"]"}}});
   f.topo.kill(0);
   REQUIRE_MESSAGE(wait_recoveries_ended(f, 1), f.logs());
-  std::this_thread::sleep_for(2s);  // nothing else is attempted meanwhile
+  // Nothing else is attempted meanwhile: the leader probes the three live replicas for three
+  // more rounds (each probe followed by an analysis still finding the DeadMaster) first.
+  REQUIRE_MESSAGE(wait_more_probes(f.leader(), 3 * 3), f.logs());
   auto rows = f.recoveries();
   REQUIRE(rows.size() == 1);
   CHECK_FALSE(rows[0].successful);

@@ -101,7 +101,9 @@ TEST_CASE("with recoveries disabled globally a dead master is only detected unti
       },
       10s);
   REQUIRE_MESSAGE(detected, f.logs());
-  std::this_thread::sleep_for(2s);  // several recovery attempts' worth
+  // Several recovery attempts' worth: the leader probes the three live replicas for three more
+  // rounds, each probe followed by an analysis that would hand the DeadMaster to recovery.
+  REQUIRE_MESSAGE(wait_more_probes(f.leader(), 3 * 3), f.logs());
   CHECK(f.recoveries().empty());
   CHECK(f.writable_master_among({1, 2, 3}) == -1);
 

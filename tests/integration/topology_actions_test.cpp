@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 #include <soci/soci.h>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -256,16 +257,32 @@ TEST_CASE(
   CHECK_FALSE(orc::storage::wait_relay_log_applied(replica.s(), replica.dialect, 200ms));
   CHECK(elapsed_ms(start) >= 200);
 
+  // The lock is released only once the wait is seen polling the replica (its SHOW SLAVE STATUS
+  // statements, counted by the server) while the relay log is still held unapplied; the wait
+  // must not return before the release began.
+  auto replica_status_queries = [&]() -> long long {
+    try {  // also runs on the release thread, where an exception would terminate
+      auto text = sb.sql(1, "SHOW GLOBAL STATUS LIKE 'Com_show_slave_status'");
+      return std::stoll(text.substr(text.find('\t') + 1));
+    } catch (const std::exception&) {
+      return -1;
+    }
+  };
+  const long long queries_before = replica_status_queries();
+  REQUIRE(queries_before >= 0);
+  std::atomic<bool> waiting{false};
+  std::atomic<bool> unlocking{false};
   std::thread release([&] {
-    std::this_thread::sleep_for(300ms);
+    wait_for([&] { return waiting && replica_status_queries() >= queries_before + 5; }, 60s);
+    unlocking = true;
     lock_holder.s() << "UNLOCK TABLES";
   });
-  start = Clock::now();
-  const bool applied = orc::storage::wait_relay_log_applied(replica.s(), replica.dialect, 10s);
-  const auto waited = elapsed_ms(start);
+  waiting = true;
+  const bool applied = orc::storage::wait_relay_log_applied(replica.s(), replica.dialect, 120s);
+  const bool returned_after_release = unlocking;
   release.join();
   CHECK(applied);
-  CHECK(waited >= 250);
+  CHECK(returned_after_release);
   CHECK(row_count(sb, 1) == 500);
   p = orc::storage::read_replica_progress(replica.s(), replica.dialect);
   CHECK(p.exec == *binlog);
