@@ -33,13 +33,7 @@ std::string analysis_of(const OrchestratorNode& node, int port, bool* skippable 
 /// Waits until the analysis of `port` is `code`; returns the seconds taken or -1.
 double wait_analysis(const OrchestratorNode& node, int port, const std::string& code,
                      std::chrono::seconds timeout) {
-  auto start = std::chrono::steady_clock::now();
-  while (std::chrono::steady_clock::now() - start < timeout) {
-    if (analysis_of(node, port) == code)
-      return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return -1;
+  return seconds_until([&] { return analysis_of(node, port) == code; }, timeout);
 }
 
 struct Watched {
@@ -77,13 +71,13 @@ TEST_CASE("killing a master is analysed as DeadMaster, by the API and the CLI al
   // state gives the same verdict.
   const std::string line =
       key_text(w.topo.port(0)) + " (cluster " + key_text(w.topo.port(0)) + "): DeadMaster";
-  auto start = std::chrono::steady_clock::now();
   std::string cli;
-  while (std::chrono::steady_clock::now() - start < std::chrono::seconds(5)) {
-    cli = run_cli(w.node.config_path(), "-c replication-analysis");
-    if (cli.find(line) != std::string::npos) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  seconds_until(
+      [&] {
+        cli = run_cli(w.node.config_path(), "-c replication-analysis");
+        return cli.find(line) != std::string::npos;
+      },
+      std::chrono::seconds(5), std::chrono::milliseconds(100));
   CHECK(cli.find(line) != std::string::npos);
 }
 
@@ -140,10 +134,11 @@ TEST_CASE("a downtimed dead master is skippable due to downtime") {
   REQUIRE(wait_analysis(w.node, w.topo.port(0), "DeadMaster", std::chrono::seconds(10)) >= 0);
   // The leader learns downtime from the backend within its 2 s refresh.
   bool skippable = false;
-  auto start = std::chrono::steady_clock::now();
-  while (!skippable && std::chrono::steady_clock::now() - start < std::chrono::seconds(5)) {
-    analysis_of(w.node, w.topo.port(0), &skippable);
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  wait_until(
+      [&] {
+        analysis_of(w.node, w.topo.port(0), &skippable);
+        return skippable;
+      },
+      std::chrono::seconds(5));
   CHECK(skippable);
 }

@@ -19,17 +19,9 @@ rapidjson::Document parse(const std::string& body) {
   return d;
 }
 
-/// Polls `fn` every 10 ms until it returns true or `timeout` passes; returns the elapsed time
-/// or -1 on timeout.
-template <class Fn>
-double wait_for(Fn fn, std::chrono::milliseconds timeout) {
-  auto start = std::chrono::steady_clock::now();
-  while (std::chrono::steady_clock::now() - start < timeout) {
-    if (fn())
-      return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return -1;
+/// Seconds until `fn` holds (polled every 10 ms), or -1 after `timeout`.
+double wait_for(const std::function<bool()>& fn, std::chrono::milliseconds timeout) {
+  return seconds_until(fn, timeout, std::chrono::milliseconds(10));
 }
 
 std::string key_path(int port) {

@@ -129,13 +129,21 @@ OrchestratorNode::~OrchestratorNode() {
   if (!dir_.empty()) run_command("rm -rf " + shell_quote(dir_));
 }
 
-bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+double seconds_until(const std::function<bool()>& pred, std::chrono::milliseconds timeout,
+                     std::chrono::milliseconds every) {
+  const auto start = std::chrono::steady_clock::now();
+  auto took = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  while (std::chrono::steady_clock::now() - start < timeout) {
+    if (pred()) return took();
+    std::this_thread::sleep_for(every);
   }
-  return pred();
+  return pred() ? took() : -1;
+}
+
+bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
+  return seconds_until(pred, timeout, std::chrono::milliseconds(50)) >= 0;
 }
 
 double metric(const OrchestratorNode& node, const std::string& name) {

@@ -74,6 +74,10 @@ class OrchestratorNode {
 /// instead of fixed sleeps so that a test waits only as long as the engine needs; the timeout
 /// only bounds a failing test.
 bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds timeout);
+/// Polls `pred` every `every` until it holds or `timeout` passed; returns the seconds it took,
+/// or -1. The one polling loop of the tests: a test waits for a condition, never for a time.
+double seconds_until(const std::function<bool()>& pred, std::chrono::milliseconds timeout,
+                     std::chrono::milliseconds every = std::chrono::milliseconds(20));
 
 /// The value of NAME on `node`'s GET /metrics; -1 when absent or the node did not answer.
 double metric(const OrchestratorNode& node, const std::string& name);

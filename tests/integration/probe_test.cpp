@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "model/version.hpp"
+#include "orchestrator_node.hpp"
 #include "sandbox.hpp"
 #include "storage/instance_probe.hpp"
 #include "storage/mysql_dialect.hpp"
@@ -49,12 +50,14 @@ InstanceKey key_of(const Sandbox& sb, int i) {
 ProbeResult probe_until(soci::session& s, const InstanceKey& key, const ProbeOptions& opt,
                         std::chrono::milliseconds timeout,
                         const std::function<bool(const ProbeResult&)>& pred) {
-  const auto deadline = Clock::now() + timeout;
-  for (;;) {
-    ProbeResult r = probe_instance(s, key, opt);
-    if (pred(r) || Clock::now() >= deadline) return r;
-    std::this_thread::sleep_for(50ms);
-  }
+  ProbeResult r;
+  orc::test::seconds_until(
+      [&] {
+        r = probe_instance(s, key, opt);
+        return pred(r);
+      },
+      timeout, 50ms);
+  return r;
 }
 
 double millis(std::chrono::nanoseconds d) {
@@ -67,18 +70,16 @@ bool wait_frozen(const Sandbox& sb, int i) {
   const std::string cmd =
       orc::test::shell_quote(ORC_SANDBOX) + " status " + orc::test::shell_quote(sb.dir());
   const std::string suffix = " frozen";
-  const auto deadline = Clock::now() + 5s;
-  while (Clock::now() < deadline) {
-    std::istringstream status(orc::test::run_command(cmd));
-    for (std::string line; std::getline(status, line);) {
-      if (line.rfind(std::to_string(i) + " ", 0) == 0 && line.size() >= suffix.size() &&
-          line.compare(line.size() - suffix.size(), suffix.size(), suffix) == 0) {
-        return true;
-      }
-    }
-    std::this_thread::sleep_for(20ms);
-  }
-  return false;
+  return orc::test::seconds_until(
+             [&] {
+               std::istringstream status(orc::test::run_command(cmd));
+               for (std::string line; std::getline(status, line);)
+                 if (line.rfind(std::to_string(i) + " ", 0) == 0 && line.size() >= suffix.size() &&
+                     line.compare(line.size() - suffix.size(), suffix.size(), suffix) == 0)
+                   return true;
+               return false;
+             },
+             5s) >= 0;
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "orchestrator_node.hpp"
 #include "sandbox.hpp"
 
 using orc::test::Sandbox;
@@ -24,15 +25,15 @@ using Clock = std::chrono::steady_clock;
 /// Polls PRED every 50 ms until it holds or TIMEOUT has passed; a throwing PRED counts as "not
 /// yet". Returns the seconds it took, or -1 on timeout.
 double seconds_until(std::chrono::milliseconds timeout, const std::function<bool()>& pred) {
-  const auto start = Clock::now();
-  for (;;) {
-    try {
-      if (pred()) return std::chrono::duration<double>(Clock::now() - start).count();
-    } catch (const std::runtime_error&) {
-    }
-    if (Clock::now() - start >= timeout) return -1;
-    std::this_thread::sleep_for(50ms);
-  }
+  return orc::test::seconds_until(
+      [&] {
+        try {
+          return pred();
+        } catch (const std::runtime_error&) {
+          return false;
+        }
+      },
+      timeout, 50ms);
 }
 
 std::string unique_marker() {

@@ -13,6 +13,7 @@
 #include <string>
 #include <thread>
 
+#include "orchestrator_node.hpp"
 #include "sandbox.hpp"
 
 using orc::test::Sandbox;
@@ -25,15 +26,15 @@ using Clock = std::chrono::steady_clock;
 /// Polls PRED every 50 ms until it holds or TIMEOUT has passed. A throwing PRED (a table that
 /// has not replicated yet, a server still starting) counts as "not yet".
 bool eventually(std::chrono::milliseconds timeout, const std::function<bool()>& pred) {
-  const auto deadline = Clock::now() + timeout;
-  for (;;) {
-    try {
-      if (pred()) return true;
-    } catch (const std::runtime_error&) {
-    }
-    if (Clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(50ms);
-  }
+  return orc::test::seconds_until(
+             [&] {
+               try {
+                 return pred();
+               } catch (const std::runtime_error&) {
+                 return false;
+               }
+             },
+             timeout, 50ms) >= 0;
 }
 
 /// One field of SHOW SLAVE STATUS on instance I, read from the labelled vertical output.

@@ -16,6 +16,7 @@
 #include "storage/backend.hpp"
 #include "storage/instance_operations.hpp"
 #include "storage/topology_actions.hpp"
+#include "tests/integration/orchestrator_node.hpp"
 #include "tests/integration/sandbox.hpp"
 
 using orc::model::InstanceKey;
@@ -81,12 +82,7 @@ void sync_replica(Sandbox& sb, int m, int r) {
 }
 
 bool wait_for(const std::function<bool()>& condition, std::chrono::milliseconds timeout = 10s) {
-  const auto deadline = Clock::now() + timeout;
-  while (Clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return condition();
+  return orc::test::seconds_until(condition, timeout) >= 0;
 }
 
 long long elapsed_ms(Clock::time_point since) {
