@@ -60,10 +60,8 @@ TEST_CASE("a dead master is registered once and its detection hooks run once wit
 
   topo.kill(0);
   std::string expected = "DeadMaster 127.0.0.1:" + std::to_string(topo.port(0)) + " 2";
-  auto start = std::chrono::steady_clock::now();
-  while (read_file(placeholders).find(expected) == std::string::npos &&
-         std::chrono::steady_clock::now() - start < std::chrono::seconds(10))
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  wait_until([&] { return read_file(placeholders).find(expected) != std::string::npos; },
+             std::chrono::seconds(10));
   CHECK(read_file(placeholders).find(expected) != std::string::npos);
   // No second hook run: the leader went on probing the two live replicas (each probe is
   // followed by an analysis that still finds the DeadMaster) for three more rounds.

@@ -49,16 +49,16 @@ struct Cluster3 {
   }
   /// Waits until exactly one node is leader; returns its index or -1, and the time taken.
   int wait_single_leader(std::chrono::milliseconds timeout, double* seconds = nullptr) const {
-    auto start = Clock::now();
-    while (Clock::now() - start < timeout) {
-      auto l = leaders();
-      if (l.size() == 1) {
-        if (seconds) *seconds = std::chrono::duration<double>(Clock::now() - start).count();
-        return l[0];
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return -1;
+    int leader = -1;
+    double took = seconds_until(
+        [&] {
+          auto l = leaders();
+          leader = l.size() == 1 ? l[0] : -1;
+          return leader >= 0;
+        },
+        std::chrono::duration_cast<std::chrono::milliseconds>(timeout));
+    if (seconds && took >= 0) *seconds = took;
+    return took >= 0 ? leader : -1;
   }
 };
 
@@ -178,23 +178,19 @@ TEST_CASE("with the backend down every node is unhealthy and none leads - back u
   auto backend = Sandbox::backend();
   Cluster3 c(backend.port());
   REQUIRE(c.wait_single_leader(std::chrono::seconds(5)) >= 0);
-  for (auto& n : c.nodes) {
-    auto start = Clock::now();
-    while (n->get("/api/health").status != 200 && Clock::now() - start < std::chrono::seconds(5))
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    REQUIRE(n->get("/api/health").status == 200);
-  }
+  for (auto& n : c.nodes)
+    REQUIRE(
+        wait_until([&] { return n->get("/api/health").status == 200; }, std::chrono::seconds(5)));
 
   backend.stop(0);
-  auto start = Clock::now();
   bool all_unhealthy = false;
-  while (Clock::now() - start < std::chrono::seconds(4)) {
-    all_unhealthy = true;
-    for (auto& n : c.nodes) all_unhealthy &= n->get("/api/health").status == 500;
-    if (all_unhealthy && c.leaders().empty()) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  double down = std::chrono::duration<double>(Clock::now() - start).count();
+  double down = seconds_until(
+      [&] {
+        all_unhealthy = true;
+        for (auto& n : c.nodes) all_unhealthy &= n->get("/api/health").status == 500;
+        return all_unhealthy && c.leaders().empty();
+      },
+      std::chrono::seconds(4), std::chrono::milliseconds(50));
   MESSAGE("all nodes unhealthy and leaderless " << down << " s after the backend stopped");
   CHECK(all_unhealthy);
   CHECK(c.leaders().empty());

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "actors/hook_runner.hpp"
+#include "tests/integration/orchestrator_node.hpp"
 
 using orc::actors::HookEnvironment;
 using orc::actors::HookResult;
@@ -58,13 +59,14 @@ bool alive(pid_t pid) {
 
 /// Waits up to `limit` for `path` to exist with content.
 std::string wait_for_file(const std::string& path, std::chrono::milliseconds limit) {
-  auto end = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < end) {
-    auto text = read_file(path);
-    if (!text.empty()) return text;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return "";
+  std::string text;
+  orc::test::seconds_until(
+      [&] {
+        text = read_file(path);
+        return !text.empty();
+      },
+      limit);
+  return text;
 }
 
 HookResult run(const std::string& command, const HookEnvironment& env = {},
@@ -147,9 +149,7 @@ TEST_CASE("a timed-out hook is killed together with the children it started") {
   CHECK(took < 150.0);  // killed, not waited for: the hook alone runs 300 s
   auto child = std::atoi(read_file(pidfile).c_str());
   REQUIRE(child > 0);
-  for (int i = 0; i < 50 && alive(child); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  CHECK_FALSE(alive(child));
+  CHECK(orc::test::wait_until([&] { return !alive(child); }, std::chrono::seconds(10)));
 }
 
 TEST_CASE("a hook that ignores SIGTERM is killed with SIGKILL after the grace period") {
@@ -161,13 +161,11 @@ TEST_CASE("a hook that ignores SIGTERM is killed with SIGKILL after the grace pe
   double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   CHECK(r.timed_out);
   CHECK(r.exit_code == 128 + SIGKILL);
-  CHECK(took >= 2.9);  // 1 s timeout + 2 s grace
+  CHECK(took >= 2.9);   // 1 s timeout + 2 s grace
   CHECK(took < 150.0);  // killed, not waited for: the hook alone runs for ever
   auto child = std::atoi(read_file(pidfile).c_str());
   REQUIRE(child > 0);
-  for (int i = 0; i < 50 && alive(child); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  CHECK_FALSE(alive(child));
+  CHECK(orc::test::wait_until([&] { return !alive(child); }, std::chrono::seconds(10)));
 }
 
 TEST_CASE("a hook finishing within its timeout is not reported as timed out") {

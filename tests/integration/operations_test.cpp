@@ -82,12 +82,7 @@ struct Fixture {
 };
 
 bool wait_for(const std::function<bool()>& condition) {
-  auto start = std::chrono::steady_clock::now();
-  while (std::chrono::steady_clock::now() - start < std::chrono::seconds(10)) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
+  return wait_until(condition, std::chrono::seconds(10));
 }
 
 }  // namespace

@@ -36,11 +36,12 @@ TEST_CASE("the promotion rule a server reports through DetectPromotionRuleQuery 
       http_port);
   REQUIRE_MESSAGE(wait_leader(node), node.log());  // only the leader discovers and probes
   REQUIRE(node.get("/api/discover/127.0.0.1/" + std::to_string(topo.port(0))).status == 200);
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while ((promotion_rule(node, topo.port(1)) != "prefer" ||
-          promotion_rule(node, topo.port(2)) != "must_not") &&
-         std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  wait_until(
+      [&] {
+        return promotion_rule(node, topo.port(1)) == "prefer" &&
+               promotion_rule(node, topo.port(2)) == "must_not";
+      },
+      std::chrono::seconds(10));
   CHECK(promotion_rule(node, topo.port(1)) == "prefer");
   CHECK(promotion_rule(node, topo.port(2)) == "must_not");
   CHECK(promotion_rule(node, topo.port(0)) == "neutral");
