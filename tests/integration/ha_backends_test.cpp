@@ -47,12 +47,7 @@ int samples_without_single_leader(const Nodes& nodes, std::chrono::seconds span,
 }
 
 bool wait_single_leader(const Nodes& nodes, std::chrono::seconds timeout) {
-  auto end = Clock::now() + timeout;
-  while (Clock::now() < end) {
-    if (leaders(nodes).size() == 1) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
+  return wait_until([&] { return leaders(nodes).size() == 1; }, timeout);
 }
 
 /// The check status HAProxy's CSV stats page (on `stats_port`) gives server `name` of backend
@@ -121,9 +116,12 @@ TEST_CASE(
   // Commits stall until the survivors evict the dead node (evs.suspect_timeout); a term may
   // lapse meanwhile (no leader is safe). Once the view has two members, exactly one leads.
   auto start = Clock::now();
-  while (galera.sql(0, "SHOW STATUS LIKE 'wsrep_cluster_size'").find("\t2") == std::string::npos &&
-         Clock::now() - start < std::chrono::seconds(20))
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  wait_until(
+      [&] {
+        return galera.sql(0, "SHOW STATUS LIKE 'wsrep_cluster_size'").find("\t2") !=
+               std::string::npos;
+      },
+      std::chrono::seconds(20));
   double elapsed = -1;
   if (wait_single_leader(nodes, std::chrono::seconds(20)))
     elapsed = std::chrono::duration<double>(Clock::now() - start).count();
@@ -199,15 +197,9 @@ TEST_CASE("through HAProxy every call reaches the leader, and the new leader aft
   int leader = leaders(nodes).at(0);
   nodes[leader]->kill9();
   nodes[leader].reset();
-  auto start = Clock::now();
-  double routed = -1;
-  while (Clock::now() - start < std::chrono::seconds(5)) {
-    if (http_get(proxy_port, "/api/leader-check", 300).status == 200) {
-      routed = std::chrono::duration<double>(Clock::now() - start).count();
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  double routed =
+      seconds_until([&] { return http_get(proxy_port, "/api/leader-check", 300).status == 200; },
+                    std::chrono::seconds(5));
   MESSAGE("calls through HAProxy reach the new leader " << routed << " s after kill -9");
   CHECK(routed >= 0);
   CHECK(routed < 2.5);  // takeover (< 2 s) + one check interval

@@ -143,13 +143,8 @@ std::string through_proxy(int port) {
 
 /// Seconds until NAME answers through the proxy, polling every 10 ms; -1 after 5 s.
 double seconds_until_served_by(int port, const std::string& name) {
-  const auto start = Clock::now();
-  while (Clock::now() - start < std::chrono::seconds(5)) {
-    if (through_proxy(port) == name)
-      return std::chrono::duration<double>(Clock::now() - start).count();
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return -1;
+  return orc::test::seconds_until([&] { return through_proxy(port) == name; },
+                                  std::chrono::seconds(5), std::chrono::milliseconds(10));
 }
 
 }  // namespace

@@ -40,12 +40,7 @@ std::string key_text(int port) {
 
 template <class Fn>
 bool eventually(Fn fn, std::chrono::milliseconds timeout) {
-  const auto end = Clock::now() + timeout;
-  while (Clock::now() < end) {
-    if (fn()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return false;
+  return seconds_until(fn, timeout) >= 0;
 }
 
 /// An httplib server on a free loopback port, run by a thread of the test process.
