@@ -31,6 +31,15 @@ MasterRecoveryRequest request(const FakeTopology& topo) {
   return rq;
 }
 
+/// A graceful takeover of server 0 (alive) onto server 1.
+GracefulTakeoverRequest takeover(const FakeTopology& topo) {
+  GracefulTakeoverRequest g;
+  g.old_master = key(0);
+  g.designated = key(1);
+  g.master = request(topo);
+  return g;
+}
+
 /// A context whose node is fenced out once `fenced` is set.
 ExecutionContext context(std::atomic<bool>& fenced, std::vector<std::string>* audit = nullptr) {
   ExecutionContext ctx;
@@ -179,10 +188,7 @@ TEST_CASE("a graceful takeover that fails at any step leaves the old master writ
     FakeTopology t({10, 10, 10});
     t.servers[key(0)].io = false;  // alive, the master
     t.fail(c.kind, key(c.target));
-    GracefulTakeoverRequest g;
-    g.old_master = key(0);
-    g.designated = key(1);
-    g.master = request(t);
+    auto g = takeover(t);
     std::atomic<bool> fenced{false};
     auto result = orc::actors::graceful_takeover(t, g, context(fenced));
     CHECK_FALSE(result.successor);
@@ -194,10 +200,7 @@ TEST_CASE("a graceful takeover that fails at any step leaves the old master writ
 
 TEST_CASE("a graceful takeover whose pre-failover hook fails undoes the old master's read_only") {
   FakeTopology t({10, 10, 10});
-  GracefulTakeoverRequest g;
-  g.old_master = key(0);
-  g.designated = key(1);
-  g.master = request(t);
+  auto g = takeover(t);
   g.before_failover = [] { return false; };
   std::atomic<bool> fenced{false};
   auto result = orc::actors::graceful_takeover(t, g, context(fenced));
@@ -208,10 +211,7 @@ TEST_CASE("a graceful takeover whose pre-failover hook fails undoes the old mast
 
 TEST_CASE("a graceful takeover swaps the roles: the old master ends under the new one") {
   FakeTopology t({10, 10, 10});
-  GracefulTakeoverRequest g;
-  g.old_master = key(0);
-  g.designated = key(1);
-  g.master = request(t);
+  auto g = takeover(t);
   g.master.input.start_old_master = true;
   std::atomic<bool> fenced{false};
   auto result = orc::actors::graceful_takeover(t, g, context(fenced));
