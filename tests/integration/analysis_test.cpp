@@ -47,14 +47,14 @@ struct Watched {
              http_port) {
     REQUIRE_MESSAGE(wait_leader(node), node.log());  // only the leader discovers and probes
     REQUIRE(node.get("/api/discover/127.0.0.1/" + std::to_string(topo.port(0))).status == 200);
-    auto start = std::chrono::steady_clock::now();
-    while (analysis_of(node, topo.port(0)) != "NoProblem" &&
-           std::chrono::steady_clock::now() - start < std::chrono::seconds(5)) {
-      rapidjson::Document d;
-      d.Parse(node.get("/api/cluster/" + key_text(topo.port(0))).body.c_str());
-      if (d.IsArray() && static_cast<int>(d.Size()) == topo.size()) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    wait_until(
+        [&] {
+          if (analysis_of(node, topo.port(0)) == "NoProblem") return true;
+          rapidjson::Document d;
+          d.Parse(node.get("/api/cluster/" + key_text(topo.port(0))).body.c_str());
+          return d.IsArray() && static_cast<int>(d.Size()) == topo.size();
+        },
+        std::chrono::seconds(5));
   }
 };
 
@@ -105,17 +105,13 @@ TEST_CASE("a frozen master is not declared dead before its replicas agree") {
   // records it, and checks the invariant on the servers themselves: when DeadMaster is first
   // reported, no replica's IO thread is still connected to the frozen master.
   bool saw_unreachable = false;
-  double dead = -1;
-  auto start = std::chrono::steady_clock::now();
-  while (std::chrono::steady_clock::now() - start < std::chrono::seconds(20)) {
-    auto code = analysis_of(w.node, w.topo.port(0));
-    if (code == "UnreachableMaster") saw_unreachable = true;
-    if (code == "DeadMaster") {
-      dead = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  double dead = seconds_until(
+      [&] {
+        auto code = analysis_of(w.node, w.topo.port(0));
+        if (code == "UnreachableMaster") saw_unreachable = true;
+        return code == "DeadMaster";
+      },
+      std::chrono::seconds(20));
   MESSAGE("DeadMaster after " << dead << " s; UnreachableMaster seen before: " << saw_unreachable);
   REQUIRE(dead >= 0);
   for (int i = 1; i <= 2; ++i) {

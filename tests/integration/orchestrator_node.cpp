@@ -96,17 +96,19 @@ OrchestratorNode::OrchestratorNode(const std::string& config_json, int http_port
           static_cast<char*>(nullptr));
     _exit(127);
   }
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (std::chrono::steady_clock::now() < deadline) {
+  bool exited = false;
+  auto answering = [&] {
     auto probe = client_;
     probe.timeout_ms = 200;
-    if (http_request(port_, "/api/lb-check", probe).status == 200) return;
+    if (http_request(port_, "/api/lb-check", probe).status == 200) return true;
     int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      throw std::runtime_error("orchestrator exited at start: " + log());
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    exited = waitpid(pid_, &status, WNOHANG) == pid_;
+    return exited;
+  };
+  if (seconds_until(answering, std::chrono::seconds(10)) >= 0 && !exited) return;
+  if (exited) {
+    pid_ = -1;
+    throw std::runtime_error("orchestrator exited at start: " + log());
   }
   throw std::runtime_error("orchestrator did not answer within 10 s: " + log());
 }
@@ -114,13 +116,9 @@ OrchestratorNode::OrchestratorNode(const std::string& config_json, int http_port
 OrchestratorNode::~OrchestratorNode() {
   if (pid_ > 0) {
     ::kill(pid_, SIGTERM);
-    for (int i = 0; i < 300; ++i) {
-      if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
-        pid_ = -1;
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+    if (seconds_until([&] { return waitpid(pid_, nullptr, WNOHANG) == pid_; },
+                      std::chrono::seconds(3), std::chrono::milliseconds(10)) >= 0)
+      pid_ = -1;
     if (pid_ > 0) {
       ::kill(pid_, SIGKILL);
       waitpid(pid_, nullptr, 0);
